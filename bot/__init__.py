@@ -1,0 +1,1 @@
+"""Quảng Trị citizen-service assistant: everything except Rasa's own files."""

@@ -1,0 +1,1 @@
+"""Knowledge base: procedures, aliases and FAQ entries, and how to find them."""
