@@ -1,0 +1,40 @@
+# Front door of the project. `make help` lists the targets.
+SHELL := /bin/bash
+PY := .venv/bin/python
+export PYTHONPATH := $(CURDIR)
+
+.PHONY: help setup run test test-unit test-e2e train eval bench lint seed nlu
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+setup: ## create .venv (Python 3.10) and install the project
+	@bash scripts/setup.sh
+
+run: ## set up, load the seed, train if there is no model, start Rasa, actions and the web widget
+	@bash scripts/run.sh
+
+test: setup ## all tests: unit, browser and end-to-end (trains a small model once)
+	$(PY) -m pytest -q -p no:cacheprovider
+
+test-unit: setup ## fast tests only (no model, no browser)
+	$(PY) -m pytest -q -m "not e2e and not browser"
+
+seed: setup ## apply migrations and load data/seed into DATABASE_URL
+	$(PY) -m bot.knowledge.seed
+
+nlu: setup ## regenerate data/nlu/procedure_questions.yml from its templates
+	$(PY) scripts/generate_nlu.py
+
+train: setup ## trainer pipeline: export, validate, train, evaluate, promote if not worse
+	$(PY) -m bot.training
+
+eval: setup ## score the running bot (RASA_URL) on the question files
+	$(PY) -m bot.evaluation ../shared/data/eval/citizen-questions-dev.jsonl tests/data/questions-own.jsonl
+
+bench: setup ## benchmarks (see docs/benchmarks.md)
+	$(PY) scripts/bench.py
+
+lint: setup ## ruff and mypy
+	$(PY) -m ruff check bot actions tests scripts
+	$(PY) -m mypy

@@ -1,0 +1,1 @@
+"""Turning knowledge-base records into short Vietnamese replies."""

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Start the whole assistant on the embedded defaults: SQLite knowledge base, local model,
+# Rasa (REST) on :5005, action server on :5055, web widget and admin on :8080. Ctrl-C stops all.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+mkdir -p var
+[ -f .env ] && set -a && . ./.env && set +a
+export ACTION_SERVER_URL=${ACTION_SERVER_URL:-http://localhost:5055/webhook}
+export PYTHONPATH=$PWD
+echo "==> preparing the knowledge base (${DATABASE_URL:-sqlite:///var/tthc.db})"
+.venv/bin/python -m bot.knowledge.seed
+if ! ls models/*.tar.gz >/dev/null 2>&1; then
+  echo "==> no model yet: training one (a few minutes)"
+  .venv/bin/rasa train --quiet
+fi
+pids=()
+cleanup() { kill "${pids[@]}" 2>/dev/null || true; wait 2>/dev/null || true; }
+trap cleanup EXIT INT TERM
+.venv/bin/python -m rasa_sdk --actions actions --port 5055 > var/actions.log 2>&1 & pids+=($!)
+.venv/bin/rasa run --enable-api --cors "*" --port 5005 --credentials credentials.yml \
+  --endpoints endpoints.yml > var/rasa.log 2>&1 & pids+=($!)
+.venv/bin/python -m bot.web > var/web.log 2>&1 & pids+=($!)
+echo "==> waiting for Rasa to load the model"
+for _ in $(seq 1 180); do
+  curl -fs http://localhost:5005/status >/dev/null 2>&1 && break
+  sleep 1
+done
+cat <<MSG
+
+Ready.
+  Chat in the browser:   http://localhost:${WEB_PORT:-8080}/
+  REST API:              curl -s localhost:5005/webhooks/rest/webhook -d '{"sender":"me","message":"đăng ký tạm trú cần gì"}'
+  Logs:                  var/rasa.log, var/actions.log, var/web.log
+Press Ctrl-C to stop.
+MSG
+wait

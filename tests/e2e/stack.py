@@ -1,0 +1,138 @@
+"""Train a small model once and run the real Rasa server and action server for end-to-end tests."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parents[2]
+VENV_BIN = Path(sys.executable).parent
+CACHE = ROOT / "models" / "test-cache"
+TEST_CONFIG = Path(__file__).with_name("config.yml")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _training_inputs() -> list[Path]:
+    files = [ROOT / "domain.yml", TEST_CONFIG, *sorted((ROOT / "data").rglob("*.yml"))]
+    return [f for f in files if "seed" not in f.parts]
+
+
+def train_model() -> Path:
+    """The test model, trained once and reused while the training data stays the same."""
+    digest = hashlib.sha256()
+    for f in _training_inputs():
+        digest.update(str(f.relative_to(ROOT)).encode())
+        digest.update(f.read_bytes())
+    key = digest.hexdigest()[:16]
+    model = CACHE / f"e2e-{key}.tar.gz"
+    if model.exists():
+        return model
+    CACHE.mkdir(parents=True, exist_ok=True)
+    for old in CACHE.glob("e2e-*.tar.gz"):
+        old.unlink()
+    subprocess.run(
+        [str(VENV_BIN / "rasa"), "train", "--config", str(TEST_CONFIG), "--domain", str(ROOT / "domain.yml"),
+         "--data", str(ROOT / "data"), "--out", str(CACHE), "--fixed-model-name", f"e2e-{key}", "--quiet"],
+        cwd=ROOT, check=True, env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+    return model
+
+
+def _wait(url: str, proc: subprocess.Popen, timeout: float, log: Path) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"{url} exited early:\n{log.read_text(errors='replace')[-4000:]}")
+        try:
+            if httpx.get(url, timeout=2).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(1)
+    raise RuntimeError(f"{url} not ready after {timeout}s:\n{log.read_text(errors='replace')[-4000:]}")
+
+
+@dataclass
+class Stack:
+    """A running Rasa + action server pair on loopback, with its own SQLite knowledge base."""
+
+    workdir: Path
+    database_url: str
+    rasa_url: str = ""
+    action_url: str = ""
+    processes: list[subprocess.Popen] = field(default_factory=list)
+    env: dict[str, str] = field(default_factory=dict)
+
+    def chat(self, text: str, sender: str = "tester") -> list[dict]:
+        response = httpx.post(
+            f"{self.rasa_url}/webhooks/rest/webhook", json={"sender": sender, "message": text}, timeout=60
+        )
+        response.raise_for_status()
+        return response.json()
+
+    def reply_text(self, text: str, sender: str = "tester") -> str:
+        return "\n".join(m.get("text", "") for m in self.chat(text, sender) if m.get("text"))
+
+    def start(self, model: Path) -> None:
+        self.env = {**os.environ, "PYTHONPATH": str(ROOT), "DATABASE_URL": self.database_url}
+        subprocess.run([str(VENV_BIN / "python"), "-m", "bot.knowledge.seed"], cwd=ROOT, env=self.env, check=True)
+        action_port, rasa_port = free_port(), free_port()
+        self.action_url = f"http://127.0.0.1:{action_port}"
+        self.rasa_url = f"http://127.0.0.1:{rasa_port}"
+        endpoints = self.workdir / "endpoints.yml"
+        endpoints.write_text(f"action_endpoint:\n  url: {self.action_url}/webhook\n")
+        credentials = self.workdir / "credentials.yml"
+        credentials.write_text("rest:\n")
+        action_log, rasa_log = self.workdir / "actions.log", self.workdir / "rasa.log"
+        self.processes.append(subprocess.Popen(
+            [str(VENV_BIN / "python"), "-m", "rasa_sdk", "--actions", "actions", "--port", str(action_port)],
+            cwd=ROOT, env=self.env, stdout=action_log.open("w"), stderr=subprocess.STDOUT,
+        ))
+        self.processes.append(subprocess.Popen(
+            [str(VENV_BIN / "rasa"), "run", "--enable-api", "--model", str(model), "--port", str(rasa_port),
+             "--endpoints", str(endpoints), "--credentials", str(credentials), "--interface", "127.0.0.1"],
+            cwd=ROOT, env=self.env, stdout=rasa_log.open("w"), stderr=subprocess.STDOUT,
+        ))
+        _wait(f"{self.action_url}/health", self.processes[0], 120, action_log)
+        _wait(f"{self.rasa_url}/status", self.processes[1], 300, rasa_log)
+
+    def stop(self) -> None:
+        for p in self.processes:
+            p.terminate()
+        for p in self.processes:
+            try:
+                p.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                p.kill()
+        self.processes.clear()
+
+
+def start_stack(workdir: Path) -> Stack:
+    model = train_model()
+    stack = Stack(workdir=workdir, database_url=f"sqlite:///{workdir / 'e2e.db'}")
+    try:
+        stack.start(model)
+    except Exception:
+        stack.stop()
+        raise
+    return stack
+
+
+def copy_logs(stack: Stack, dest: Path) -> None:
+    for name in ("rasa.log", "actions.log"):
+        if (stack.workdir / name).exists():
+            shutil.copy(stack.workdir / name, dest / name)

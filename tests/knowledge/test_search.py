@@ -1,0 +1,81 @@
+"""Procedure resolution from citizens' wording, over the seeded knowledge base."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.knowledge.db import session_scope
+from bot.knowledge.models import Alias, Procedure
+from bot.knowledge.repository import index_cache
+from bot.knowledge.search import base_name
+from bot.text.normalize import fold
+
+THRESHOLD, MARGIN = 62.0, 6.0
+
+
+def resolve(text):
+    with session_scope() as session:
+        index = index_cache.get(session=session)
+    return index.resolve(text, threshold=THRESHOLD, margin=MARGIN)
+
+
+def best_codes(text):
+    return {c.code for c in resolve(text).best}
+
+
+@pytest.mark.parametrize(
+    "question,code",
+    [
+        ("Nhà bác muốn nhập hộ khẩu cho con dâu thì mất bao nhiêu tiền", "1.004222"),
+        ("dang ky tam tru can giay to gi", "1.004194"),
+        ("Mần cái hộ chiếu mấy ngày thì có?", "1.001456"),
+        ("xin lý lịch tư pháp ở đâu", "3.000333"),
+        ("ly lich tu phap lam bao lau", "3.000333"),
+        ("thi bằng lái xe máy tiền thi lý thuyết hết bao nhiêu", "3.000346"),
+        ("Ông nhà tôi mất rồi thì xóa hộ khẩu cần giấy gì", "1.003197"),
+        ("sổ đỏ bị mất làm lại thế nào", "1.012786"),
+        ("đăng ký kết hôn cần gì", "1.000894"),
+        ("đăng ký thường chú mất mấy ngày", "1.004222"),  # tr/ch confusion
+        ("dang ki tam tru", "1.004194"),  # typo
+    ],
+)
+def test_colloquial_and_unaccented_questions_find_the_procedure(kb, question, code):
+    assert code in best_codes(question)
+
+
+def test_level_variants_come_back_together(kb):
+    codes = best_codes("cap lai can cuoc bi mat lam o dau")
+    assert {"2.001194", "1.014064"} <= codes
+
+
+def test_certification_question_is_not_taken_for_the_identity_card(kb):
+    codes = best_codes("Đi chứng thực bản sao căn cước thì mất bao nhiêu tiền một bản?")
+    assert codes == {"2.000815"}
+
+
+def test_takes_time_is_not_read_as_lost(kb):
+    # "mất mấy ngày" = takes how many days, not "lost".
+    res = resolve("đổi căn cước mất mấy ngày")
+    assert {c.code for c in res.best} & {"2.001195", "1.014063"}
+
+
+def test_bare_identity_card_question_is_ambiguous(kb):
+    res = resolve("căn cước mất mấy ngày")
+    assert res.found and res.ambiguous
+
+
+@pytest.mark.parametrize("question", ["Giá vàng hôm nay bao nhiêu", "nấu canh chua cá lóc", "đăng ký doanh nghiệp cổ phần"])
+def test_unrelated_questions_find_nothing(kb, question):
+    assert not resolve(question).found
+
+
+def test_alias_added_by_staff_is_found_without_restart(kb):
+    assert "1.004194" not in best_codes("làm giấy ở trọ cho sinh viên")
+    with session_scope() as session:
+        proc = session.query(Procedure).filter_by(code="1.004194").one()
+        session.add(Alias(procedure_id=proc.id, text="giấy ở trọ", folded=fold("giấy ở trọ")))
+    assert "1.004194" in best_codes("làm giấy ở trọ cho sinh viên")
+
+
+def test_base_name_drops_level_markers():
+    assert base_name("Cấp lại thẻ căn cước (thực hiện tại cấp tỉnh)") == base_name("Cấp lại thẻ căn cước")
