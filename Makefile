@@ -3,7 +3,7 @@ SHELL := /bin/bash
 PY := .venv/bin/python
 export PYTHONPATH := $(CURDIR)
 
-.PHONY: help setup run test test-unit test-e2e train eval bench lint seed nlu
+.PHONY: help setup run test test-unit train eval bench lint seed nlu telegram web create-admin
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -19,6 +19,15 @@ test: setup ## all tests: unit, browser and end-to-end (trains a small model onc
 
 test-unit: setup ## fast tests only (no model, no browser)
 	$(PY) -m pytest -q -m "not e2e and not browser"
+
+web: setup ## only the web widget, demo page and admin (http://localhost:8080)
+	$(PY) -m bot.web
+
+telegram: setup ## the Telegram bridge (TELEGRAM_BOT_TOKEN in .env; see docs/channels.md)
+	$(PY) -m bot.channels.telegram
+
+create-admin: setup ## create the first admin user (asks for the password)
+	$(PY) -m bot.admin.cli create-user admin --role admin
 
 seed: setup ## apply migrations and load data/seed into DATABASE_URL
 	$(PY) -m bot.knowledge.seed

@@ -12,7 +12,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.exc import SQLAlchemyError
 
 from actions.messages import BUSY_TEXT, send
-from bot.assistant import respond
+from bot.assistant import record_if_unanswered, respond
 
 logger = logging.getLogger(__name__)
 
@@ -45,6 +45,10 @@ class ActionAnswerQuestion(Action):
             dispatcher.utter_message(text=BUSY_TEXT)
             return []
         send(dispatcher, reply)
+        text = message.get("text") or ""
+        await asyncio.to_thread(
+            record_if_unanswered, reply, text, sender_id=tracker.sender_id, intent=intent, confidence=confidence
+        )
         events: list[EventType] = []
         if reply.procedure_codes:
             events.append(SlotSet("procedure_codes", reply.procedure_codes))

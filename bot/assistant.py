@@ -5,13 +5,18 @@ Rasa actions call :func:`respond`; everything here is plain Python so it is test
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from dataclasses import dataclass, field
 
+from sqlalchemy.exc import SQLAlchemyError
+
+from bot.analytics import record_unanswered
 from bot.answers.compose import answer
 from bot.answers.cues import fact_cues
 from bot.answers.facts import FACT_LABELS, INTENT_FACTS, Fact
 from bot.knowledge.db import session_scope
+from bot.knowledge.faq import search_faq
 from bot.knowledge.repository import get_procedures, index_cache
 from bot.knowledge.search import STOP_TOKENS, Resolution, question_tokens
 from bot.safety import Concern, detect_concern
@@ -152,18 +157,21 @@ def respond(
         index = index_cache.get(session=session)
     resolution = index.resolve(text, threshold=settings.resolve_threshold, margin=settings.ambiguity_margin)
 
+    follow_up = _is_follow_up(text)
     if resolution.found:
         if resolution.ambiguous:
             return _clarify(resolution, fact)
         reply = _answer_codes([c.code for c in resolution.best], fact)
-    elif last_codes and _is_follow_up(text) and (INTENT_FACTS.get(intent or "") or fact_cues(text)):
+    elif last_codes and follow_up and (INTENT_FACTS.get(intent or "") or fact_cues(text)):
         reply = _answer_codes(last_codes, fact)
-    elif intent in INTENT_FACTS and _is_follow_up(text):
+    elif intent in INTENT_FACTS and follow_up and confidence >= 0.8:
         return Reply(
             text=f"Bạn hỏi {FACT_LABELS[fact].lower()} của thủ tục nào? Ví dụ: \"đăng ký tạm trú\", \"làm hộ chiếu\".",
             kind="need_procedure",
             fact=fact,
         )
+    elif (faq := _faq_reply(text)) is not None:
+        return faq
     elif intent in INTENT_FACTS and confidence >= settings.nlu_threshold:
         return Reply(
             text=(
@@ -184,6 +192,16 @@ def respond(
     return reply
 
 
+def _faq_reply(text: str) -> Reply | None:
+    """A staff-written FAQ answer (one-stop desk, online services, petitions) when one fits well."""
+    with session_scope() as session:
+        hit = search_faq(text, session=session)
+    if hit is None:
+        return None
+    source = f"\nNguồn: {hit.entry.source_url}" if hit.entry.source_url else ""
+    return Reply(text=hit.entry.answer + source, kind="faq")
+
+
 def _answer_codes(codes: list[str], fact: Fact) -> Reply:
     with session_scope() as session:
         procedures = get_procedures(session=session, codes=codes)
@@ -196,3 +214,18 @@ def _answer_codes(codes: list[str], fact: Fact) -> Reply:
         procedure_codes=[p.code for p in procedures],
         fact=fact,
     )
+
+
+UNANSWERED_KINDS = {"not_found", "out_of_scope", "need_procedure"}
+
+
+def record_if_unanswered(reply: Reply, text: str, *, sender_id: str, intent: str | None, confidence: float) -> None:
+    """Keep a masked copy of questions we could not answer, for staff review; never fails the turn."""
+    if reply.kind not in UNANSWERED_KINDS and intent != "nlu_fallback":
+        return
+    sender_hash = hashlib.sha256(sender_id.encode()).hexdigest()[:32]
+    try:
+        with session_scope() as session:
+            record_unanswered(text, sender_hash=sender_hash, intent=intent, confidence=confidence, session=session)
+    except SQLAlchemyError:
+        logger.exception("could not record an unanswered question")

@@ -1,4 +1,7 @@
-"""Shared fixtures: a knowledge base loaded from the project's own seed (data/seed)."""
+"""Shared fixtures: a migrated SQLite database per test, empty or loaded from the project's seed.
+
+Each template is built once per session; tests get a copy, used by bot.knowledge.db for that test.
+"""
 
 from __future__ import annotations
 
@@ -13,12 +16,30 @@ from bot.knowledge.migrate import upgrade_to_head
 from bot.knowledge.seed import load_seed
 
 
+def _use_copy(template: Path, tmp_path: Path) -> Iterator[Path]:
+    path = tmp_path / "test.db"
+    shutil.copy(template, path)
+    db.reset_engine(f"sqlite:///{path}")
+    yield path
+    db.get_engine().dispose()
+
+
 @pytest.fixture(scope="session")
-def seeded_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Migrate and seed one SQLite file per test session; tests get copies of it."""
-    path = tmp_path_factory.mktemp("kb") / "seeded.db"
+def migrated_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """All migrations applied, no data."""
+    path = tmp_path_factory.mktemp("db") / "migrated.db"
     db.reset_engine(f"sqlite:///{path}")
     upgrade_to_head()
+    db.get_engine().dispose()
+    return path
+
+
+@pytest.fixture(scope="session")
+def seeded_template(migrated_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Migrated and loaded with data/seed (procedures, aliases, FAQ)."""
+    path = tmp_path_factory.mktemp("kb") / "seeded.db"
+    shutil.copy(migrated_template, path)
+    db.reset_engine(f"sqlite:///{path}")
     with db.session_scope() as session:
         load_seed(session=session)
     db.get_engine().dispose()
@@ -26,10 +47,12 @@ def seeded_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture()
+def database(migrated_template: Path, tmp_path: Path) -> Iterator[Path]:
+    """An empty migrated database."""
+    yield from _use_copy(migrated_template, tmp_path)
+
+
+@pytest.fixture()
 def kb(seeded_template: Path, tmp_path: Path) -> Iterator[Path]:
-    """A fresh copy of the seeded knowledge base, used by bot.knowledge.db for this test."""
-    path = tmp_path / "kb.db"
-    shutil.copy(seeded_template, path)
-    db.reset_engine(f"sqlite:///{path}")
-    yield path
-    db.get_engine().dispose()
+    """A fresh copy of the seeded knowledge base."""
+    yield from _use_copy(seeded_template, tmp_path)

@@ -105,8 +105,7 @@ def _documents(p: ProcedureFacts) -> list[str]:
         return [f"Thành phần hồ sơ: {NOT_STATED}; xem chi tiết tại trang nguồn."]
     lines: list[str] = []
     case = None
-    shown = 0
-    for d in p.documents:
+    for shown, d in enumerate(p.documents):
         if shown >= MAX_DOCUMENTS:
             lines.append(f"… và {len(p.documents) - shown} giấy tờ khác (xem trang nguồn).")
             break
@@ -116,7 +115,6 @@ def _documents(p: ProcedureFacts) -> list[str]:
         form = f"mẫu {d.form_code}" if d.form_code and d.form_code.lower() not in d.name.lower() else ""
         extra = ", ".join(x for x in (form, d.copies) if x)
         lines.append(f"• {d.name}" + (f" ({extra})" if extra else ""))
-        shown += 1
     return lines
 
 
@@ -144,7 +142,7 @@ def _online(p: ProcedureFacts) -> list[str]:
     if not online:
         if p.channels:
             return ["Theo hồ sơ gốc, thủ tục này chưa có hình thức nộp trực tuyến; bạn nộp trực tiếp hoặc qua bưu chính."]
-        return [f"Hồ sơ gốc chưa ghi rõ hình thức nộp; xem trang nguồn hoặc hỏi bộ phận một cửa."]
+        return ["Hồ sơ gốc chưa ghi rõ hình thức nộp; xem trang nguồn hoặc hỏi bộ phận một cửa."]
     level = f" (dịch vụ công trực tuyến {p.online_level})" if p.online_level else ""
     lines = [f"Có thể nộp trực tuyến{level} tại {settings.national_portal_url} (đăng nhập bằng tài khoản VNeID)."]
     for c in online:

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field as dc_field
 from threading import Lock
 
 from sqlalchemy import func, select
@@ -51,10 +52,10 @@ class ProcedureFacts:
     online_level: str
     source_url: str
     updated_on: dt.date | None
-    channels: list[ChannelFact] = field(default_factory=list)
-    documents: list[DocumentFact] = field(default_factory=list)
-    steps: list[str] = field(default_factory=list)
-    legal_bases: list[tuple[str, str]] = field(default_factory=list)
+    channels: list[ChannelFact] = dc_field(default_factory=list)
+    documents: list[DocumentFact] = dc_field(default_factory=list)
+    steps: list[str] = dc_field(default_factory=list)
+    legal_bases: list[tuple[str, str]] = dc_field(default_factory=list)
 
 
 def _facts(p: Procedure) -> ProcedureFacts:

@@ -52,3 +52,18 @@ async def test_database_failure_gives_a_short_retry_message(kb, monkeypatch):
     events = await ActionAnswerQuestion().run(dispatcher, _tracker("đăng ký tạm trú", "ask_overview"), {})
     assert events == []
     assert "thử lại" in dispatcher.messages[0]["text"]
+
+
+async def test_unanswered_question_is_stored_masked_for_staff(kb):
+    from sqlalchemy import select
+
+    from bot.analytics.models import UnansweredQuestion
+    from bot.knowledge.db import session_scope
+
+    dispatcher = CollectingDispatcher()
+    text = "thủ tục đăng ký tàu cá xa bờ, gọi tôi 0912345678"
+    await ActionAnswerQuestion().run(dispatcher, _tracker(text, "ask_documents", confidence=0.9), {})
+    with session_scope() as session:
+        rows = session.execute(select(UnansweredQuestion)).scalars().all()
+    assert len(rows) == 1
+    assert "0912345678" not in rows[0].text and "tàu cá" in rows[0].text

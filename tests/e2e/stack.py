@@ -88,20 +88,30 @@ class Stack:
         return "\n".join(m.get("text", "") for m in self.chat(text, sender) if m.get("text"))
 
     def start(self, model: Path) -> None:
-        self.env = {**os.environ, "PYTHONPATH": str(ROOT), "DATABASE_URL": self.database_url}
+        self.env = {
+            **os.environ,
+            "PYTHONPATH": str(ROOT),
+            "DATABASE_URL": self.database_url,
+            # Test-only Zalo secrets, so the real connector in credentials.yml checks signatures.
+            "ZALO_APP_ID": "e2e-app",
+            "ZALO_OA_SECRET_KEY": "e2e-oa-secret",
+            "ZALO_APP_SECRET": "e2e-app-secret",
+            "ZALO_ACCESS_TOKEN": "e2e-access",
+            "ZALO_REFRESH_TOKEN": "e2e-refresh",
+            "ZALO_TOKEN_STORE": str(self.workdir / "zalo_tokens.json"),
+            "ZALO_API_BASE": "http://127.0.0.1:9",  # nothing listens: replies are never sent out
+            "ZALO_OAUTH_BASE": "http://127.0.0.1:9",
+        }
         subprocess.run([str(VENV_BIN / "python"), "-m", "bot.knowledge.seed"], cwd=ROOT, env=self.env, check=True)
         action_port, rasa_port = free_port(), free_port()
         self.action_url = f"http://127.0.0.1:{action_port}"
         self.rasa_url = f"http://127.0.0.1:{rasa_port}"
         endpoints = self.workdir / "endpoints.yml"
         endpoints.write_text(f"action_endpoint:\n  url: {self.action_url}/webhook\n")
-        credentials = self.workdir / "credentials.yml"
-        credentials.write_text("rest:\n")
+        credentials = ROOT / "credentials.yml"
         action_log, rasa_log = self.workdir / "actions.log", self.workdir / "rasa.log"
-        self.processes.append(subprocess.Popen(
-            [str(VENV_BIN / "python"), "-m", "rasa_sdk", "--actions", "actions", "--port", str(action_port)],
-            cwd=ROOT, env=self.env, stdout=action_log.open("w"), stderr=subprocess.STDOUT,
-        ))
+        self._action_port = action_port
+        self.processes.append(self._start_actions())
         self.processes.append(subprocess.Popen(
             [str(VENV_BIN / "rasa"), "run", "--enable-api", "--model", str(model), "--port", str(rasa_port),
              "--endpoints", str(endpoints), "--credentials", str(credentials), "--interface", "127.0.0.1"],
@@ -109,6 +119,22 @@ class Stack:
         ))
         _wait(f"{self.action_url}/health", self.processes[0], 120, action_log)
         _wait(f"{self.rasa_url}/status", self.processes[1], 300, rasa_log)
+
+    def _start_actions(self) -> subprocess.Popen:
+        log = (self.workdir / "actions.log").open("a")
+        return subprocess.Popen(
+            [str(VENV_BIN / "python"), "-m", "rasa_sdk", "--actions", "actions", "--port", str(self._action_port)],
+            cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT,
+        )
+
+    def stop_actions(self) -> None:
+        """Stop the action server (fault tests); ``start_actions`` brings it back."""
+        self.processes[0].terminate()
+        self.processes[0].wait(timeout=20)
+
+    def start_actions(self) -> None:
+        self.processes[0] = self._start_actions()
+        _wait(f"{self.action_url}/health", self.processes[0], 120, self.workdir / "actions.log")
 
     def stop(self) -> None:
         for p in self.processes:

@@ -18,6 +18,11 @@ def test_closed_syllables_and_qu_keep_their_marks():
     assert normalize("hoàng quý thuyền") == "hoàng quý thuyền"
 
 
+def test_syllables_with_other_vowel_marks_keep_their_tone_in_place():
+    # After NFD the tone sits before the breve/circumflex: they must not look like open syllables.
+    assert normalize("hoặc kỹ thuật khuyết tật") == "hoặc kỹ thuật khuyết tật"
+
+
 def test_lookalike_eth_becomes_vietnamese_d():
     assert normalize("\u00d0ăng ký") == "Đăng ký"
 

@@ -1,0 +1,5 @@
+"""Questions the bot could not answer: masked storage and grouping for staff review."""
+
+from bot.analytics.store import record_unanswered
+
+__all__ = ["record_unanswered"]

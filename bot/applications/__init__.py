@@ -1,0 +1,1 @@
+"""Application (hồ sơ) status lookup through a replaceable provider."""

@@ -1,0 +1,1 @@
+"""Web front: serves the embeddable chat widget and a demo page (``python -m bot.web``)."""

@@ -1,0 +1,165 @@
+"""End-to-end through the REST channel: petitions (Nghị định 20/2008), their status, one-stop FAQ, application status."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import Engine
+
+from bot.feedback.replies import CANCELLED, LOOKUP_REFUSED
+
+pytestmark = pytest.mark.e2e
+
+CODE = re.compile(r"PA-[0-9A-Z]{4}-[0-9A-Z]{4}")
+CONTENT = "Cán bộ xã yêu cầu nộp thêm giấy xác nhận cư trú dù tôi đã có căn cước gắn chip"
+
+
+@pytest.fixture(scope="module")
+def db(stack) -> Iterator[Engine]:  # type: ignore[no-untyped-def]
+    engine = create_engine(stack.database_url, future=True)
+    yield engine
+    engine.dispose()
+
+
+def petitions(db: Engine) -> int:
+    with db.connect() as conn:
+        return conn.execute(text("SELECT COUNT(*) FROM petitions")).scalar_one()
+
+
+def sender() -> str:
+    return f"pakn-{uuid.uuid4().hex[:10]}"
+
+
+def fill_to_summary(stack, who: str, contact: str = "0905 123 456") -> str:  # type: ignore[no-untyped-def]
+    """Walks the petition form up to the summary and returns the summary text."""
+    reply = stack.reply_text("tôi muốn phản ánh", sender=who)
+    assert "91/2025/QH15" in reply and "ngày" in reply, reply
+    assert "nội dung" in stack.reply_text("đồng ý", sender=who)
+    assert "thủ tục hoặc cơ quan" in stack.reply_text(CONTENT, sender=who)
+    assert "họ và tên" in stack.reply_text("đăng ký thường trú", sender=who)
+    assert "Địa chỉ" in stack.reply_text("Nguyễn Văn An", sender=who)
+    assert "Số điện thoại" in stack.reply_text("thôn Tây, xã Bố Trạch", sender=who)
+    summary = stack.reply_text(contact, sender=who)
+    assert "kiểm tra lại" in summary, summary
+    return summary
+
+
+def test_full_petition_gets_a_tracking_code_and_is_stored(stack, db) -> None:  # type: ignore[no-untyped-def]
+    who, before = sender(), petitions(db)
+    summary = fill_to_summary(stack, who)
+    assert "Nguyễn Văn An" in summary and "0905123456" in summary and CONTENT in summary
+    reply = stack.reply_text("đồng ý", sender=who)
+    match = CODE.search(reply)
+    assert match, reply
+    assert petitions(db) == before + 1
+    with db.connect() as conn:
+        row = conn.execute(
+            text("SELECT phone, full_name FROM petitions WHERE tracking_code = :c"), {"c": match.group(0)}
+        ).one()
+    assert tuple(row) == ("0905123456", "Nguyễn Văn An")
+
+
+def test_invalid_phone_is_re_asked_and_a_field_can_be_corrected(stack, db) -> None:  # type: ignore[no-untyped-def]
+    who = sender()
+    reply = stack.reply_text("tôi muốn phản ánh", sender=who)
+    for answer in ("đồng ý", CONTENT, "đăng ký thường trú", "Nguyễn Văn An", "thôn Tây, xã Bố Trạch"):
+        reply = stack.reply_text(answer, sender=who)
+    reply = stack.reply_text("090512345", sender=who)
+    assert "10 chữ số" in reply and "Số điện thoại (hoặc e-mail)" in reply, reply
+    reply = stack.reply_text("0912 345 678", sender=who)
+    assert "0912345678" in reply and "kiểm tra lại" in reply, reply
+    reply = stack.reply_text("sửa số điện thoại", sender=who)
+    assert "Số điện thoại (hoặc e-mail)" in reply, reply
+    reply = stack.reply_text("an.nguyen@gmail.com", sender=who)
+    assert "an.nguyen@gmail.com" in reply and "0912345678" not in reply, reply
+
+
+def test_cancel_midway_stores_nothing(stack, db) -> None:  # type: ignore[no-untyped-def]
+    who, before = sender(), petitions(db)
+    stack.reply_text("tôi muốn phản ánh", sender=who)
+    stack.reply_text("đồng ý", sender=who)
+    stack.reply_text(CONTENT, sender=who)
+    stack.reply_text("đăng ký thường trú", sender=who)
+    assert CANCELLED in stack.reply_text("hủy", sender=who)
+    # A late "yes" after the cancel must not revive or store anything.
+    assert not CODE.search(stack.reply_text("đồng ý", sender=who))
+    assert petitions(db) == before
+
+
+def test_database_failure_stores_nothing_tells_the_user_and_retry_works(stack, db) -> None:  # type: ignore[no-untyped-def]
+    who, before = sender(), petitions(db)
+    fill_to_summary(stack, who)
+    with db.begin() as conn:
+        conn.execute(text("ALTER TABLE petition_events RENAME TO petition_events_offline"))
+    try:
+        reply = stack.reply_text("đồng ý", sender=who)
+    finally:
+        with db.begin() as conn:
+            conn.execute(text("ALTER TABLE petition_events_offline RENAME TO petition_events"))
+    assert "CHƯA được lưu" in reply and not CODE.search(reply), reply
+    assert petitions(db) == before
+    retry = stack.reply_text("đồng ý", sender=who)
+    assert CODE.search(retry), retry
+    assert petitions(db) == before + 1
+
+
+def test_double_confirmation_stores_one_row(stack, db) -> None:  # type: ignore[no-untyped-def]
+    who, before = sender(), petitions(db)
+    fill_to_summary(stack, who)
+    with ThreadPoolExecutor(max_workers=2) as pool:  # a double tap: both arrive before either is answered
+        replies = list(pool.map(lambda _: stack.reply_text("đồng ý", sender=who), range(2)))
+    codes = {m.group(0) for r in replies for m in CODE.finditer(r)}
+    assert len(codes) == 1, replies
+    again = stack.reply_text("đồng ý", sender=who)  # a channel retry later on
+    assert codes == {m.group(0) for m in CODE.finditer(again)} and "trước đó" in again, again
+    assert petitions(db) == before + 1
+
+
+def test_status_lookup_needs_the_right_phone(stack, db) -> None:  # type: ignore[no-untyped-def]
+    who = sender()
+    fill_to_summary(stack, who)
+    code = CODE.search(stack.reply_text("đồng ý", sender=who)).group(0)  # type: ignore[union-attr]
+    other = sender()
+    refused = stack.reply_text(f"tra cứu phản ánh {code} số điện thoại 0912345678", sender=other)
+    assert refused == LOOKUP_REFUSED, refused  # exactly the refusal: no status, no stray fallback
+    unknown = stack.reply_text("tra cứu phản ánh PA-0000-0000 số điện thoại 0905123456", sender=other)
+    assert unknown == LOOKUP_REFUSED, unknown
+    # Two steps, lower case, with the right phone.
+    assert "mã theo dõi" in stack.reply_text("tra cứu phản ánh", sender=other)
+    assert "số điện thoại" in stack.reply_text(code.lower(), sender=other)
+    ok = stack.reply_text("0905 123 456", sender=other)
+    assert code in ok and "Đã tiếp nhận" in ok, ok
+    # The form is over: a new request starts from scratch and can be cancelled.
+    assert "mã theo dõi" in stack.reply_text("tra cứu phản ánh", sender=other)
+    assert "Đã dừng tra cứu" in stack.reply_text("hủy", sender=other)
+
+
+def test_one_stop_questions_are_answered_from_the_faq(stack) -> None:  # type: ignore[no-untyped-def]
+    hours = stack.reply_text("giờ làm việc của trung tâm hành chính công", sender=sender())
+    assert "(Đang cập nhật)" in hours and "Nguồn:" in hours, hours
+    decree = stack.reply_text("nghị định 20/2018 về phản ánh kiến nghị là gì", sender=sender())
+    assert "20/2008/NĐ-CP" in decree, decree
+    tiers = stack.reply_text("bây giờ còn cấp huyện không", sender=sender())
+    assert "không còn cấp huyện" in tiers, tiers
+
+
+def test_application_status_by_code(stack, db) -> None:  # type: ignore[no-untyped-def]
+    code = "000.00.23.H56-261101-0042"
+    missing = stack.reply_text(f"tra cứu hồ sơ {code}", sender=sender())
+    assert "Chưa tìm thấy" in missing and code in missing, missing
+    with db.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO application_statuses (code, procedure_name, agency, status, appointment_on,"
+                " new_appointment_on, late_reason, note, source, updated_at) VALUES (:c, 'Đăng ký thường trú', '',"
+                " 'late', '2026-11-10', '2026-11-30', 'chờ xác minh', '', 'test', '2026-11-20 00:00:00')"
+            ),
+            {"c": code},
+        )
+    late = stack.reply_text(f"tra cứu hồ sơ {code.lower()}", sender=sender())
+    assert "xin lỗi" in late and "30/11/2026" in late, late

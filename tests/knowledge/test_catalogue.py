@@ -1,0 +1,239 @@
+"""Parser tests on small hand-written records shaped like the crawled catalogue (no real passages)."""
+
+from __future__ import annotations
+
+from bot.knowledge.catalogue import (
+    parse_channels,
+    parse_documents,
+    parse_legal_bases,
+    parse_record,
+    parse_result,
+    parse_steps,
+)
+from bot.knowledge.models import (
+    CHANNEL_IN_PERSON,
+    CHANNEL_ONLINE,
+    CHANNEL_POST,
+    FEE_AMOUNT,
+    FEE_FREE,
+    FEE_TEXT,
+    FEE_UNSPECIFIED,
+)
+
+HEAD = "Hình thức nộpThời gianPhí, lệ phíMô tả"
+DOCS = "Tên giấy tờMẫu đơn, tờ khaiSố lượng"
+LEGAL = "Tên văn bản pháp lýMã văn bản"
+
+
+def test_glued_rows_give_time_fee_and_note_per_channel():
+    flags: list[str] = []
+    text = (
+        HEAD + "Trực tuyến5 Ngày làm việc15,000 Việt Nam Đồng(Nộp qua cổng thu 15.000 đồng/lần.)"
+        "Trực tiếp5 Ngày làm việc30,000 Việt Nam Đồng(Người thuộc hộ nghèo được miễn lệ phí.)"
+        "Dịch vụ bưu chính5 Ngày làm việcMiễn phí"
+    )
+    rows = parse_channels(text, flags)
+    assert [(r.channel, r.time_value, r.time_unit) for r in rows] == [
+        (CHANNEL_ONLINE, 5, "Ngày làm việc"),
+        (CHANNEL_IN_PERSON, 5, "Ngày làm việc"),
+        (CHANNEL_POST, 5, "Ngày làm việc"),
+    ]
+    assert [(r.fee_kind, r.fee_amount) for r in rows] == [
+        (FEE_AMOUNT, 15000),
+        (FEE_AMOUNT, 30000),
+        (FEE_FREE, None),
+    ]
+    assert "miễn lệ phí" in rows[1].note
+    assert flags == []
+
+
+def test_unspecified_fees_are_never_turned_into_free():
+    flags: list[str] = []
+    rows = parse_channels(
+        HEAD
+        + "Trực tuyến3 NgàyKhông có thông tinTrực tiếp3 NgàyMiễn phí(Chưa quy định.)Dịch vụ bưu chính3 Ngày0 Đồng",
+        flags,
+    )
+    assert [r.fee_kind for r in rows] == [FEE_UNSPECIFIED, FEE_UNSPECIFIED, FEE_FREE]
+
+
+def test_fee_segments_in_a_note_become_extra_rows_of_the_same_channel():
+    flags: list[str] = []
+    text = HEAD + (
+        "Trực tiếp10 NgàyMiễn phí(- Phí kiểm tra: + Bài kiểm tra viết: 45.000 đồng/lần, Bài kiểm tra thực hành: "
+        "90.000 đồng/lần. - Lệ phí cấp thẻ: 120.000 đồng/lần.)"
+    )
+    rows = parse_channels(text, flags)
+    amounts = {r.fee_amount: r.fee_text for r in rows}
+    assert set(amounts) == {45000, 90000, 120000}
+    assert "viết" in amounts[45000] and "thực hành" in amounts[90000]
+    assert all(r.channel == CHANNEL_IN_PERSON and r.time_value == 10 for r in rows)
+    assert "fee_amounts_in_note" in flags
+
+
+def test_explicit_fee_segments_after_no_info():
+    flags: list[str] = []
+    text = (
+        HEAD
+        + "Trực tuyến4 Ngày làm việcKhông có thông tin- Lệ phí : 25.000 Đồng (Cấp mới giấy xác nhận); - Lệ phí : 40.000 Đồng (Cấp lại)"
+    )
+    rows = parse_channels(text, flags)
+    assert [(r.fee_kind, r.fee_amount) for r in rows] == [(FEE_AMOUNT, 25000), (FEE_AMOUNT, 40000)]
+    assert rows[1].fee_text == "Cấp lại"
+
+
+def test_time_without_unit_is_flagged_or_taken_from_the_description():
+    flags: list[str] = []
+    rows = parse_channels(HEAD + "Trực tuyến1Miễn phí", flags)
+    assert rows[0].time_value == 1 and rows[0].time_unit == ""
+    assert "time_missing_unit" in flags
+    flags2: list[str] = []
+    rows = parse_channels(HEAD + "Trực tiếp4Miễn phí04 ngày làm việc kể từ khi nhận đủ hồ sơ.", flags2)
+    assert rows[0].time_unit == "Ngày làm việc"
+    assert "time_unit_from_description" in flags2
+
+
+def test_channel_words_inside_a_description_do_not_start_rows():
+    flags: list[str] = []
+    text = HEAD + "Trực tuyến2 GiờMiễn phí- Trực tuyến: nộp qua cổng. Trực tiếp: nộp tại bộ phận một cửa."
+    rows = parse_channels(text, flags)
+    assert len(rows) == 1 and rows[0].time_unit == "Giờ"
+
+
+def test_usd_and_currency_without_amount():
+    flags: list[str] = []
+    rows = parse_channels(
+        HEAD + "Trực tiếp5 Ngày làm việc25 USD(Mỗi lần cấp)Trực tuyến5 Ngày làm việcVNĐ", flags
+    )
+    assert (rows[0].fee_kind, rows[0].fee_text) == (FEE_TEXT, "25 USD")
+    assert rows[1].fee_kind == FEE_UNSPECIFIED
+    assert "fee_currency_without_amount" in flags
+
+
+def test_documents_split_into_cases_with_form_codes_and_copies():
+    flags: list[str] = []
+    text = (
+        "Trường hợp đăng ký lần đầu"
+        + DOCS
+        + "Tờ khai đề nghị (Mẫu TK05 ban hành kèm theo Thông tư số 9/2030/TT-BXX).TK05.docx1 bản chính"
+        "Giấy tờ chứng minh nơi ở0 bản chính,1 bản sao"
+        "Trường hợp đăng ký lại" + DOCS + "Phiếu đề nghị (mẫu AB12)Mẫu AB12 Phiếu đề nghị.doc1 bản chính"
+        "Bản sao giấy tờ tùy thân0 bản chính"
+    )
+    docs = parse_documents(text, flags)
+    assert [(d.case_name, d.form_code, d.copies) for d in docs] == [
+        ("Trường hợp đăng ký lần đầu", "TK05", "1 bản chính"),
+        ("Trường hợp đăng ký lần đầu", "", "1 bản sao"),
+        ("Trường hợp đăng ký lại", "AB12", "1 bản chính"),
+        ("Trường hợp đăng ký lại", "", ""),
+    ]
+    assert docs[0].name.startswith("Tờ khai đề nghị (Mẫu TK05") and not docs[0].name.endswith(".docx")
+    assert docs[2].name == "Phiếu đề nghị (mẫu AB12)"
+
+
+def test_form_code_from_an_attached_file_name():
+    docs = parse_documents("--" + DOCS + "Đơn đề nghị cấp giấy.3.MauXY07banhanh (2).doc1 bản chính", [])
+    assert docs[0].form_code == "XY07"
+    assert docs[0].case_name == ""
+
+
+def test_missing_document_table_is_flagged():
+    flags: list[str] = []
+    assert parse_documents("--", flags) == []
+    assert "no_documents" in flags
+
+
+def test_legal_bases_split_glued_title_number_pairs():
+    flags: list[str] = []
+    text = (
+        LEGAL
+        + "Luật Đi lại 202099/2020/QH14Nghị định số 12/2031/NĐ-CPngày 01/01/2031 hướng dẫn Luật Đi lại12/2031/NĐ-CP"
+        "Nghị quyết về cắt giảm thủ tục7.5/2032/NQ-CPQuyết định công bố thủ tục4321/QĐ-BXX-C09"
+    )
+    bases = parse_legal_bases(text, flags)
+    assert [b.number for b in bases] == ["99/2020/QH14", "12/2031/NĐ-CP", "7.5/2032/NQ-CP", "4321/QĐ-BXX-C09"]
+    assert bases[0].title == "Luật Đi lại 2020"
+    assert bases[1].title.startswith("Nghị định số 12/2031/NĐ-CP ngày")
+    assert flags == []
+
+
+def test_steps_split_on_buoc_or_lines():
+    assert parse_steps("Bước 1: Chuẩn bị.\n Bước 2: Nộp.\t\n\tBước 3. Nhận.", []) == [
+        "Chuẩn bị.",
+        "Nộp.",
+        "Nhận.",
+    ]
+    assert parse_steps("- Nộp hồ sơ\n- Nhận kết quả", []) == ["Nộp hồ sơ", "Nhận kết quả"]
+
+
+def test_result_names_drop_codes_and_portal_menu():
+    result, names = parse_result(
+        "Giấy xác nhậnMã: KQ.G01.000001Thông báo từ chốiMã: KQ.G01.000002Từ khóaKhông có thông tinChọn cơ quan"
+    )
+    assert names == ["Giấy xác nhận", "Thông báo từ chối"]
+    assert "Từ khóa" not in result
+
+
+def test_record_online_level_only_when_stated():
+    base = {
+        "ma_thu_tuc": "9.000001",
+        "cap_thuc_hien": "Cấp xã",
+        "cach_thuc_thuc_hien": HEAD + "Trực tuyến1 NgàyMiễn phí",
+    }
+    full = parse_record(
+        {**base, "ten_thu_tuc": "Đăng ký xe thực hiện bằng dịch vụ công trực tuyến toàn trình"}
+    )
+    plain = parse_record({**base, "ten_thu_tuc": "Đăng ký xe"})
+    assert full.online_level == "toàn trình"
+    assert plain.online_level == ""
+    assert plain.has_time and plain.has_fee
+    assert "no_documents" in plain.flags
+
+
+def test_unitless_time_glued_to_an_amount_is_not_guessed():
+    flags: list[str] = []
+    rows = parse_channels(HEAD + "Trực tuyến130 VNĐTrực tiếp2 Ngày làm việc30,000 Việt Nam Đồng", flags)
+    assert rows[0].time_value is None and rows[0].fee_kind == FEE_UNSPECIFIED
+    assert (rows[1].time_value, rows[1].fee_amount) == (2, 30000)
+    assert "time_fee_glued" in flags
+
+
+def test_fee_items_keep_their_group():
+    text = HEAD + (
+        "Trực tiếp3 NgàyMiễn phí(+ Đối với hạng nhẹ: Kiểm tra viết: 20.000 đồng/lần;"
+        " + Đối với hạng nặng: Kiểm tra viết: 70.000 đồng/lần. - Lệ phí cấp: 90.000 đồng/lần.)"
+    )
+    labels = {r.fee_amount: r.fee_text for r in parse_channels(text, [])}
+    assert labels == {
+        20000: "Kiểm tra viết (hạng nhẹ)",
+        70000: "Kiểm tra viết (hạng nặng)",
+        90000: "Lệ phí cấp",
+    }
+
+
+def test_prime_minister_decisions_and_law_references_in_file_names():
+    bases = parse_legal_bases(
+        LEGAL + "Quyết định số 7/2030/QĐ-TTg về việc thử7/2030/QĐ-TTgLuật Thử nghiệm 5/2031/QH165/2031/QH16",
+        [],
+    )
+    assert [(b.number, b.title) for b in bases] == [
+        ("7/2030/QĐ-TTg", "Quyết định số 7/2030/QĐ-TTg về việc thử"),
+        ("5/2031/QH16", "Luật Thử nghiệm 5/2031/QH16"),
+    ]
+    docs = parse_documents("--" + DOCS + "Đơn đề nghị theo mẫu.Mau so 01_TT41.docx1 bản chính", [])
+    assert docs[0].form_code == ""
+
+
+def test_portal_free_label_with_a_rule_note_is_not_free():
+    rows = parse_channels(
+        HEAD
+        + "Trực tuyến2 NgàyMiễn phí(Theo quy định của pháp luật về phí, lệ phí; Thông tư số 9/2031/TT-BXX.)"
+        "Trực tiếp2 NgàyMiễn phí(Mức thu do Hội đồng nhân dân cấp tỉnh quyết định.)"
+        "Dịch vụ bưu chính2 NgàyMiễn phí(Không thu lệ phí.)",
+        [],
+    )
+    assert [(r.fee_kind, r.fee_text) for r in rows] == [
+        (FEE_TEXT, "Theo quy định về phí, lệ phí (9/2031/TT-BXX)"),
+        (FEE_TEXT, "Theo mức do Hội đồng nhân dân cấp tỉnh quy định"),
+        (FEE_FREE, ""),
+    ]
