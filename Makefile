@@ -39,7 +39,8 @@ train: setup ## trainer pipeline: export, validate, train, evaluate, promote if 
 	$(PY) -m bot.training
 
 eval: setup ## score the running bot (RASA_URL) on the question files
-	$(PY) -m bot.evaluation ../shared/data/eval/citizen-questions-dev.jsonl tests/data/questions-own.jsonl
+	$(PY) -m bot.evaluation ../shared/data/eval/citizen-questions-dev.jsonl tests/data/questions-own.jsonl \
+		--accept tests/data/dev-accept.json
 
 bench: setup ## benchmarks (see docs/benchmarks.md)
 	$(PY) scripts/bench.py

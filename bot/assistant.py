@@ -98,6 +98,12 @@ def safety_reply(concern: Concern) -> Reply:
             f"Hãy tự nộp hồ sơ trên {s.national_portal_url} hoặc ứng dụng VNeID, hoặc mang giấy tờ đến bộ phận một cửa. "
             "Nếu đã lỡ gửi, hãy đổi mật khẩu ngay và báo công an xã nơi gần nhất."
         )
+    elif concern is Concern.PRIVACY:
+        text = (
+            "Tôi không cung cấp thông tin cá nhân của người khác (số điện thoại, địa chỉ, số giấy tờ, hồ sơ cư trú). "
+            "Những thông tin này được pháp luật bảo vệ; chỉ cơ quan có thẩm quyền được khai thác theo quy định. "
+            "Tôi có thể hướng dẫn bạn về thủ tục hành chính của chính mình."
+        )
     elif concern is Concern.REAL_ACTION:
         text = (
             "Tôi không thể đăng nhập tài khoản, nộp hồ sơ hay nộp tiền thay bạn, và bạn cũng không nên đưa tài khoản "
@@ -146,7 +152,7 @@ def respond(
         text = text[:MAX_MESSAGE_CHARS]
 
     concern = detect_concern(text)
-    if concern in (Concern.SENSITIVE, Concern.REAL_ACTION):
+    if concern in (Concern.SENSITIVE, Concern.PRIVACY, Concern.REAL_ACTION):
         return safety_reply(concern)
 
     fact = choose_fact(text, intent, confidence)

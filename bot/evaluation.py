@@ -82,8 +82,11 @@ def ask(client: httpx.Client, rasa_url: str, text: str) -> str:
     return "\n".join(m.get("text", "") for m in response.json() if m.get("text"))
 
 
-def evaluate(path: Path, rasa_url: str) -> list[Outcome]:
+def evaluate(path: Path, rasa_url: str, accept: dict[str, list[str]] | None = None) -> list[Outcome]:
     items = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    for item in items:
+        if accept and item.get("id") in accept:
+            item["accept_codes"] = accept[item["id"]]
     outcomes = []
     with httpx.Client(timeout=30) as client:
         for item in items:
@@ -118,10 +121,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("files", nargs="+", type=Path)
     parser.add_argument("--rasa-url", default=get_settings().rasa_url)
+    parser.add_argument("--accept", type=Path, help="JSON {item id: [codes an answer may state]} from the items' notes")
     args = parser.parse_args(argv)
+    accept = json.loads(args.accept.read_text(encoding="utf-8")) if args.accept else None
     outcomes: list[Outcome] = []
     for f in args.files:
-        outcomes += evaluate(f, args.rasa_url)
+        outcomes += evaluate(f, args.rasa_url, accept)
     sys.stdout.write(report(outcomes) + "\n")
     return 0
 

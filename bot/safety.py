@@ -10,6 +10,7 @@ from bot.text.normalize import fold
 
 class Concern(str, Enum):
     SENSITIVE = "sensitive"  # passwords, OTP codes, photos of ID cards sent to strangers
+    PRIVACY = "privacy"  # asks for another person's phone, address, ID number or records
     REAL_ACTION = "real_action"  # asks the bot to log in, submit or pay on the citizen's behalf
     INJECTION = "injection"  # tries to change how the assistant answers (e.g. drop sources)
 
@@ -25,12 +26,20 @@ _SENSITIVE = re.compile(
 _REAL_ACTION = re.compile(
     r"\b(?:dang nhap (?:\w+ ){0,4}(?:cua " + _PERSON + r"|giup|ho|dum|gium)|"
     r"(?:lam|nop|dang ky|dang nhap|bam nop|khai|dong|thanh toan) (?:\w+ ){0,6}(?:ho|giup|dum|gium|thay) " + _PERSON + r"|"
+    r"dat lich (?:hen )?(?:\w+ ){0,2}(?:giup|ho|dum|gium|cho " + _PERSON + r")|"
+    r"(?:vao|len) he thong (?:\w+ ){0,3}(?:xem|sua|nop|kiem tra) (?:giup|gium|dum|ho)|"
+    r"(?:sua|xoa|cap nhat) (?:\w+ ){0,4}tren he thong (?:giup|gium|dum|ho|cho)|"
     r"bam nop|(?:nop|dong|tra) phat (?:\w+ ){0,4}(?:cho|ho|giup) " + _PERSON + r")\b"
+)
+_PRIVACY = re.compile(
+    r"\b(?:(?:so dien thoai|sdt|dia chi|so can cuoc|so cccd|so cmnd|thong tin ca nhan|ho so|nha o) (?:\w+ ){0,4}"
+    r"(?:cua|ve) (?:ong|ba|anh|chi|co|chu|nguoi|hang xom|mot nguoi|nguyen|tran|le|pham|hoang|vo|dang|bui)|"
+    r"tra cuu (?:\w+ ){0,3}(?:thong tin|dia chi|so dien thoai) (?:\w+ ){0,3}(?:cua|ve) (?:nguoi|ong|ba))\b"
 )
 _INJECTION = re.compile(
     r"\b(?:bo qua (?:\w+ ){0,3}(?:huong dan|chi dan|quy tac|lenh)|khong can (?:trich |dan |ghi )?nguon|"
     r"tu gio ban la|ban la tro ly|dong vai|hay quen|ignore (?:all |previous )|system prompt|"
-    r"cu tra loi chac chan)\b"
+    r"cu tra loi chac chan|bia ra|doan dai|che do quan tri|khong ghi nguon|dung ghi nguon)\b"
 )
 
 
@@ -39,6 +48,8 @@ def detect_concern(text: str) -> Concern | None:
     folded = fold(text).replace("lam on", " ")
     if _SENSITIVE.search(folded):
         return Concern.SENSITIVE
+    if _PRIVACY.search(folded):
+        return Concern.PRIVACY
     if _REAL_ACTION.search(folded):
         return Concern.REAL_ACTION
     if _INJECTION.search(folded):

@@ -43,7 +43,7 @@ class Settings:
     # NLU confidence below which we do not trust the intent on its own.
     nlu_threshold: float = 0.45
     # Resolver score (0-100) needed to answer about a procedure without asking.
-    resolve_threshold: float = 62.0
+    resolve_threshold: float = 63.0
     # Two candidates closer than this are ambiguous and the citizen is asked to choose.
     ambiguity_margin: float = 6.0
     national_portal_url: str = "https://dichvucong.gov.vn"

@@ -56,6 +56,19 @@ _PHONETIC = [
 ]
 
 EXACT, ACCENT_MISMATCH_CREDIT, PHONETIC_CREDIT, TYPO_CREDIT = 1.0, 0.8, 0.85, 0.75
+
+# Words that turn one procedure into its sibling (cấp / cấp lại / cấp đổi; đăng ký / xóa): a
+# candidate none of whose names has such a word of the question ranks lower.
+# Accented, because accent-free forms collide ("lại"/"lái", "mất"/"mặt") when the citizen typed accents.
+VARIANT_WORDS = ("mất", "lại", "đổi", "xóa", "tách", "hủy", "hỏng", "gia hạn", "khôi phục", "đính chính",
+                 "cải chính", "thu hồi", "sang tên", "tạm ngừng", "chấm dứt", "dưới")
+VARIANT_FACTOR = 0.75
+# Subjects of their own that no citizen procedure here covers unless its names say so: a candidate
+# lacking them is not what the question is about ("ly hôn" after "đăng ký kết hôn").
+TOPIC_WORDS = ("ly hon", "the chap", "visa", "hop tac xa", "nhan hieu", "xuat khau lao dong", "bang tot nghiep")
+TOPIC_PENALTY = 40.0
+# Two-word names must appear as a phrase: "tự … khai" is not "khai tử".
+SHORT_NAME_ORDER_WEIGHT = 0.5
 _NON_WORD = re.compile(r"[^\w]+")
 
 
@@ -72,9 +85,19 @@ def base_name(name: str) -> str:
     return " ".join(_LEVEL_SUFFIX.sub(" ", folded).split())
 
 
+# Everyday and dialect wording -> the words procedure names use (folded).
+_SYNONYMS = {
+    "man": "lam", "rot mat": "mat", "lam rot": "mat", "danh roi": "mat", "that lac": "mat",
+    "passport": "ho chieu", "cccd": "can cuoc", "cmnd": "chung minh nhan dan", "gplx": "giay phep lai xe",
+    "bhxh": "bao hiem xa hoi", "bhyt": "bao hiem y te", "vneid": "vneid",
+}
+_SYNONYM_RE = re.compile(r"\b(?:" + "|".join(sorted(_SYNONYMS, key=len, reverse=True)) + r")\b")
+
+
 def question_tokens(text: str) -> list[str]:
-    """Folded tokens of a question with question phrases removed."""
-    return _QUESTION_RE.sub(" ", fold(text)).split()
+    """Folded tokens of a question, question phrases removed and everyday words mapped to names' words."""
+    folded = _QUESTION_RE.sub(" ", fold(text))
+    return _SYNONYM_RE.sub(lambda m: _SYNONYMS[m.group()], folded).split()
 
 
 def accented_tokens(text: str) -> dict[str, set[str]]:
@@ -115,6 +138,7 @@ class Candidate:
     score: float  # 0-100: how much of the best name the question covers
     rank: float  # score plus a bonus for how much it explains
     matched_name: str
+    age_fit: bool | None = None  # the name's age condition admits the age in the question
 
 
 @dataclass
@@ -136,7 +160,8 @@ def _name_forms(name: str) -> list[str]:
     core = re.sub(r"\([^)]*\)", " ", name)
     forms.append(core)
     first = re.split(r"[,;:]| đối với | trong trường hợp ", core, maxsplit=1)[0]
-    if len(_tokens_of(first)) >= 3:
+    # Short first clauses ("Đăng ký đóng", "Cấp lại") are too generic to stand for the procedure.
+    if len(_tokens_of(first)) >= 4:
         forms.append(first)
     return forms
 
@@ -216,6 +241,15 @@ class ProcedureIndex:
             shape=(len(self.procedures), len(self._form_tokens)),
         )
         self._proc_matrix = ((by_proc @ self._matrix) > 0).astype(np.float32)
+        # Every folded word of a procedure's names and aliases, padded for phrase look-ups.
+        self._proc_words = self._words_by_procedure(self._folded_form_tokens)
+        self._proc_words_accented = self._words_by_procedure(self._form_tokens)
+
+    def _words_by_procedure(self, form_tokens: list[list[str]]) -> dict[int, str]:
+        texts: dict[int, list[str]] = defaultdict(list)
+        for pid, tokens in zip(self._form_proc, form_tokens, strict=True):
+            texts[pid].append(" ".join(tokens))
+        return {pid: " " + " | ".join(parts) + " " for pid, parts in texts.items()}
 
     @property
     def size(self) -> int:
@@ -272,6 +306,10 @@ class ProcedureIndex:
         explained = self._proc_matrix @ (credit * self.idf)
         top = np.argsort(-(coverage * (1.0 + 0.03 * covered)))[: max(limit * 8, 40)]
         query_bigrams = set(zip(canonical, canonical[1:], strict=False))
+        padded = f" {' '.join(canonical)} "
+        variants = [v if spellings else strip_diacritics(v) for v in VARIANT_WORDS if _typed(v, padded, spellings)]
+        topics = [t for t in TOPIC_WORDS if f" {t} " in padded]
+        proc_words = self._proc_words if spellings is None else self._proc_words_accented
         best: dict[int, Candidate] = {}
         for r in top:
             if coverage[r] <= 0:
@@ -279,10 +317,15 @@ class ProcedureIndex:
             form_tokens = self._folded_form_tokens[r]
             bigrams = list(zip(form_tokens, form_tokens[1:], strict=False))
             order = sum(1 for b in bigrams if b in query_bigrams) / len(bigrams) if bigrams else float(coverage[r])
-            score = 100.0 * (0.8 * float(coverage[r]) + 0.2 * order) * self._form_factor[r]
+            w = SHORT_NAME_ORDER_WEIGHT if len(form_tokens) == 2 else 0.2
+            score = 100.0 * ((1 - w) * float(coverage[r]) + w * order) * self._form_factor[r]
             pid = self._form_proc[r]
+            words = self._proc_words[pid]
+            score -= TOPIC_PENALTY * sum(1 for t in topics if f" {t} " not in words)
             # Among equally covered names, the procedure that explains more of the question wins.
             rank = score * (1.0 + 0.03 * float(explained[self._proc_row[pid]]))
+            variant_words = proc_words[pid]
+            rank *= VARIANT_FACTOR ** sum(1 for v in variants if f" {v} " not in variant_words)
             if pid in best and best[pid].rank >= rank:
                 continue
             p = self.procedures[pid]
@@ -302,9 +345,18 @@ class ProcedureIndex:
         for c in accepted[1:]:
             if c.group == leader.group or any(o.group == c.group for o in others):
                 continue
-            if leader.rank - c.rank <= margin:
+            if leader.rank - c.rank <= margin and not (leader.age_fit and not c.age_fit):
                 others.append(c)
         return Resolution(candidates=candidates, best=best, ambiguous=others)
+
+
+def _typed(variant: str, padded_query: str, spellings: dict[str, set[str]] | None) -> bool:
+    """Whether the question contains the variant word, with its accents when the citizen typed accents."""
+    if f" {strip_diacritics(variant)} " not in padded_query:
+        return False
+    if spellings is None:
+        return True
+    return all(word in spellings.get(strip_diacritics(word), {word}) for word in variant.split())
 
 
 _AGE_IN_QUESTION = re.compile(r"\b(\d{1,3}) ?tuoi\b")
@@ -344,6 +396,6 @@ def _fit_age(candidates: list[Candidate], text: str) -> list[Candidate]:
         if fit:
             bonus = min(AGE_BONUS, 100.0 - c.score)
             rank = c.rank / max(c.score, 1.0) * (c.score + bonus) * AGE_RANK_FACTOR
-            c = replace(c, score=round(c.score + bonus, 1), rank=round(rank, 1))
+            c = replace(c, score=round(c.score + bonus, 1), rank=round(rank, 1), age_fit=True)
         kept.append(c)
     return sorted(kept, key=lambda c: -c.rank) if kept else candidates

@@ -23,7 +23,11 @@ def _dev_items() -> list[dict]:
 
 DEV = _dev_items()
 # Notes of these out_of_kb items allow the procedure our seed does have; never the trap's procedure.
-DEV_ACCEPT = {"h-051": {"1.001193"}, "h-054": {"1.001612"}, "h-057": {"2.000815"}, "h-081": {"1.001456"}}
+DEV_ACCEPT = {
+    k: set(v)
+    for k, v in json.loads((Path(__file__).parents[1] / "data" / "dev-accept.json").read_text()).items()
+    if not k.startswith("_")
+}
 
 
 @pytest.mark.skipif(not DEV, reason="../shared/data/eval/citizen-questions-dev.jsonl not found")
@@ -46,7 +50,7 @@ OWN = [
     ("làm lý lịch tư pháp online được không", {"3.000333"}, []),
     ("xin giấy xác nhận độc thân cần gì", {"1.004873"}, []),
     ("tách hộ khẩu thì làm sao", {"1.010038"}, []),
-    ("sang tên sổ đỏ mất bao lâu", {"1.012787"}, []),
+    ("sang tên sổ đỏ mất bao lâu", {"1.013831"}, []),
     ("đổi bằng lái xe cần giấy tờ gì", {"3.000347"}, []),
 ]
 
