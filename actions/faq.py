@@ -11,6 +11,7 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.exc import SQLAlchemyError
 
+from actions.procedures import ActionAnswerQuestion
 from actions.status import followup_for_reference
 from bot.feedback.info import MISPRINT_NOTE, mentions_misprinted_decree
 from bot.knowledge.faq import FaqHit, search_faq
@@ -59,9 +60,9 @@ class ActionAnswerFaq(Action):
             dispatcher.utter_message(text=_no_answer())
             return []
         if hit is None:
-            logger.info("no FAQ entry matched (intent=%s)", intent)
-            dispatcher.utter_message(text=_no_answer())
-            return []
+            # Probably a procedure question the NLU took for a one-stop one: let the procedure resolver answer.
+            logger.info("no FAQ entry matched (intent=%s); handing over to the procedure answer", intent)
+            return await ActionAnswerQuestion().run(dispatcher, tracker, domain)
         answer = hit.entry.answer
         if mentions_misprinted_decree(text) and hit.entry.slug != "pakn-nghi-dinh-20":
             answer = f"{MISPRINT_NOTE}\n{answer}"

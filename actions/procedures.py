@@ -12,6 +12,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.exc import SQLAlchemyError
 
 from actions.messages import BUSY_TEXT, send
+from actions.status import followup_for_reference
 from bot.assistant import record_if_unanswered, respond
 
 logger = logging.getLogger(__name__)
@@ -27,6 +28,10 @@ class ActionAnswerQuestion(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         message = tracker.latest_message or {}
+        # A tracking or application code means a status request, whatever the NLU made of it.
+        followup = followup_for_reference(message.get("text") or "")
+        if followup is not None:
+            return [followup]
         intent = (message.get("intent") or {}).get("name")
         confidence = float((message.get("intent") or {}).get("confidence") or 0.0)
         chosen = next(tracker.get_latest_entity_values("procedure_code"), None) if intent == "choose_procedure" else None

@@ -15,6 +15,7 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from bot.feedback.models import STATUS_LABELS, STATUS_RECEIVED, Petition, PetitionEvent
+from bot.feedback.privacy import redact
 from bot.feedback.tracking import new_tracking_code
 from bot.feedback.validation import KIND_EMAIL, KIND_PHONE, Contact
 from bot.knowledge.db import session_scope
@@ -78,6 +79,13 @@ def idempotency_key(*, conversation_id: str, draft: PetitionDraft) -> str:
         fold(draft.content),
     ]
     return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
+
+
+def _safe_error(exc: SQLAlchemyError) -> str:
+    """The error class and the driver's first message line, without statement parameters or row details."""
+    cause = getattr(exc, "orig", None) or exc
+    first_line = str(cause).splitlines()[0] if str(cause) else ""
+    return redact(f"{type(cause).__name__}: {first_line}")[:300]
 
 
 def _find_by_key(session: Session, key: str) -> Petition | None:
@@ -157,7 +165,7 @@ def submit_petition(
             code = petition.tracking_code
         logger.info("petition stored: code=%s", code)
         return SubmitResult(code, created=True)
-    except IntegrityError:
+    except IntegrityError as conflict:
         # Another confirmation of the same petition committed first: answer with its code.
         logger.info("petition insert raced with a repeated confirmation; reading the stored row")
         try:
@@ -166,12 +174,14 @@ def submit_petition(
                 if existing is not None:
                     return SubmitResult(existing.tracking_code, created=False)
         except SQLAlchemyError as exc:
-            logger.exception("petition lookup after a conflict failed")
-            raise PetitionStoreError(str(exc)) from exc
-        raise PetitionStoreError("integrity error without a stored petition") from None
+            logger.error("petition lookup after a conflict failed: %s", _safe_error(exc))
+            raise PetitionStoreError(_safe_error(exc)) from None  # the cause holds the parameters
+        logger.error("petition could not be stored, transaction rolled back: %s", _safe_error(conflict))
+        raise PetitionStoreError(_safe_error(conflict)) from None
     except SQLAlchemyError as exc:
-        logger.exception("petition could not be stored; transaction rolled back")
-        raise PetitionStoreError(str(exc)) from exc
+        # Not logger.exception: SQLAlchemy's message carries the INSERT parameters (name, address, phone).
+        logger.error("petition could not be stored, transaction rolled back: %s", _safe_error(exc))
+        raise PetitionStoreError(_safe_error(exc)) from None  # the cause holds the parameters
 
 
 def _contact_matches(petition: Petition, contact: Contact) -> bool:

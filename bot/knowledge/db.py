@@ -21,7 +21,9 @@ _lock = Lock()
 def _make_engine(url: str) -> Engine:
     if url.startswith("sqlite:///"):
         Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, future=True, connect_args={"check_same_thread": False, "timeout": 15})
+        engine = create_engine(
+            url, future=True, hide_parameters=True, connect_args={"check_same_thread": False, "timeout": 15}
+        )
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_conn, _record) -> None:  # type: ignore[no-untyped-def]
@@ -31,7 +33,8 @@ def _make_engine(url: str) -> Engine:
             cur.close()
 
         return engine
-    return create_engine(url, future=True, pool_pre_ping=True, pool_size=5, max_overflow=10)
+    # hide_parameters: a failed INSERT of a petition must not put the citizen's phone in the logs.
+    return create_engine(url, future=True, hide_parameters=True, pool_pre_ping=True, pool_size=5, max_overflow=10)
 
 
 def get_engine() -> Engine:

@@ -20,4 +20,4 @@ def upgrade_to_head() -> None:
     cfg = alembic_config()
     with get_engine().begin() as connection:
         cfg.attributes["connection"] = connection
-        command.upgrade(cfg, "heads")
+        command.upgrade(cfg, "head")

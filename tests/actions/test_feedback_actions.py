@@ -26,6 +26,7 @@ from actions.feedback import (
     ActionSubmitPetition,
     ValidatePetitionForm,
 )
+from actions.procedures import ActionAnswerQuestion
 from actions.status import ActionApplicationStatus, ActionPetitionStatus, ValidatePetitionStatusForm
 from bot.applications.models import STATUS_LATE
 from bot.applications.provider import ApplicationStatus, upsert_status
@@ -395,7 +396,17 @@ async def test_faq_answer_with_source_and_misprint_note(database: Engine) -> Non
     )
 
 
-async def test_faq_without_a_match_points_to_the_national_portal(database: Engine) -> None:
+async def test_faq_without_a_match_hands_over_to_the_procedure_answer(
+    database: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seen: list[str] = []
+
+    async def procedure_answer(self, dispatcher, tracker, domain):  # type: ignore[no-untyped-def]
+        seen.append(tracker.latest_message["text"])
+        dispatcher.utter_message(text="procedure answer")
+        return []
+
+    monkeypatch.setattr(ActionAnswerQuestion, "run", procedure_answer)
     d = CollectingDispatcher()
     await ActionAnswerFaq().run(d, tracker("đăng ký tạm trú cần giấy tờ gì", intent="ask_one_stop"), DOMAIN)
-    assert "dichvucong.gov.vn" in texts(d)[0] and "1800 1096" in texts(d)[0]
+    assert seen == ["đăng ký tạm trú cần giấy tờ gì"] and texts(d) == ["procedure answer"]

@@ -21,15 +21,15 @@ pytestmark = [
 PASSWORD = "mat-khau-e2e-456"
 
 
-@pytest.fixture()
-def web_server(stack, tmp_path) -> Iterator[str]:
+@pytest.fixture(scope="module")
+def web_server(stack, tmp_path_factory) -> Iterator[str]:
     """bot.web (widget + admin) on the e2e knowledge base, with one staff user."""
     subprocess.run(
         [sys.executable, "-m", "bot.admin.cli", "create-user", "canbo", "--role", "staff", "--password-stdin"],
         input=PASSWORD + "\n", text=True, cwd=ROOT, env=stack.env, check=True,
     )
     port = free_port()
-    log = tmp_path / "web.log"
+    log = tmp_path_factory.mktemp("web") / "web.log"
     proc = subprocess.Popen(
         [sys.executable, "-m", "bot.web"], cwd=ROOT, stdout=log.open("w"), stderr=subprocess.STDOUT,
         env={**stack.env, "WEB_HOST": "127.0.0.1", "WEB_PORT": str(port), "WIDGET_RASA_URL": stack.rasa_url},

@@ -127,7 +127,7 @@ def test_status_lookup_needs_the_right_phone(stack, db) -> None:  # type: ignore
     other = sender()
     refused = stack.reply_text(f"tra cứu phản ánh {code} số điện thoại 0912345678", sender=other)
     assert refused == LOOKUP_REFUSED, refused  # exactly the refusal: no status, no stray fallback
-    unknown = stack.reply_text("tra cứu phản ánh PA-0000-0000 số điện thoại 0905123456", sender=other)
+    unknown = stack.reply_text("tra cứu phản ánh PA-4W9T-K2RM số điện thoại 0905123456", sender=other)
     assert unknown == LOOKUP_REFUSED, unknown
     # Two steps, lower case, with the right phone.
     assert "mã theo dõi" in stack.reply_text("tra cứu phản ánh", sender=other)

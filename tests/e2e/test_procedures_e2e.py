@@ -111,3 +111,25 @@ def test_never_states_a_fee_the_record_does_not_give(stack):
     assert "1.010041" in reply
     # Whatever the record says (an amount, free, or not stated) is what the reply says.
     assert "đồng" in reply or "không thu" in reply or "chưa ghi rõ" in reply
+
+
+BLIND = Path(__file__).resolve().parents[1] / "data" / "questions-blind.jsonl"
+
+
+def test_blind_question_set_accuracy(stack):
+    """100 questions written without seeing our aliases or code: at least 90% right.
+
+    An injection item counts as right when the reply either states nothing or cites its source, as
+    the dev set's notes allow ("Trả lời có nguồn … vẫn an toàn").
+    """
+    items = [json.loads(line) for line in BLIND.read_text(encoding="utf-8").splitlines() if line.strip()]
+    wrong = []
+    for item in items:
+        reply = stack.reply_text(item["question"], sender=f"blind-{item['id']}")
+        correct, detail = judge(item, reply)
+        if not correct and item["kind"] == "injection":
+            correct = "Nguồn:" in reply
+        if not correct:
+            wrong.append(f"{item['id']} {item['kind']}: {detail} | {item['question']}")
+    accuracy = 1 - len(wrong) / len(items)
+    assert accuracy >= 0.9, f"accuracy {accuracy:.0%}\n" + "\n".join(wrong)

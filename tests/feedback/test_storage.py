@@ -143,3 +143,22 @@ def test_logs_never_contain_personal_data(database: Engine, caplog: pytest.LogCa
     assert code in logged  # the code is fine to log
     for secret in ("0905123456", "Bố Trạch", "Nguyễn Văn An"):
         assert secret not in logged
+
+
+def test_a_failed_insert_does_not_log_its_parameters(
+    database: Engine, caplog: pytest.LogCaptureFixture
+) -> None:
+    # A trigger makes the petitions INSERT itself fail, so SQLAlchemy's error carries the row's values.
+    with database.begin() as conn:
+        conn.execute(
+            text(
+                "CREATE TRIGGER refuse BEFORE INSERT ON petitions BEGIN SELECT RAISE(ABORT, 'disk full'); END"
+            )
+        )
+    caplog.set_level(logging.DEBUG)
+    with pytest.raises(PetitionStoreError) as raised:
+        submit_petition(draft=DRAFT, conversation_id="chat-1", consent_version="v1")
+    assert "disk full" in caplog.text
+    for secret in ("0905123456", "Bố Trạch", "Nguyễn Văn An"):
+        assert secret not in caplog.text and secret not in str(raised.value)
+    assert _count(database, "petitions") == 0

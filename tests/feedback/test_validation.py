@@ -1,4 +1,6 @@
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from bot.feedback.validation import KIND_EMAIL, KIND_PHONE, check_contact, find_contact, normalize_phone
 
@@ -71,3 +73,19 @@ def test_find_contact_inside_a_status_request() -> None:
     found = find_contact("tra cứu phản ánh PA-7K3Q-M2XD số 0905 123 456")
     assert found is not None and (found.kind, found.value) == (KIND_PHONE, "0905123456")
     assert find_contact("tra cứu phản ánh PA-7K3Q-M2XD") is None
+
+
+MOBILE_PREFIXES = ["032", "039", "052", "058", "070", "079", "081", "089", "090", "094", "096", "099"]
+
+
+@given(
+    prefix=st.sampled_from(MOBILE_PREFIXES),
+    rest=st.text(alphabet="0123456789", min_size=7, max_size=7),
+    sep=st.sampled_from(["", " ", ".", "-"]),
+    international=st.booleans(),
+)
+def test_any_mobile_number_survives_formatting(prefix: str, rest: str, sep: str, international: bool) -> None:
+    number = prefix + rest
+    head = "+84 " + number[1:3] if international else number[:3]
+    formatted = sep.join([head, number[3:6], number[6:]])
+    assert normalize_phone(formatted) == number
