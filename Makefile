@@ -40,7 +40,7 @@ train: setup ## trainer pipeline: export, validate, train, evaluate, promote if 
 
 eval: setup ## score the running bot (RASA_URL) on the question files
 	$(PY) -m bot.evaluation ../shared/data/eval/citizen-questions-dev.jsonl tests/data/questions-own.jsonl \
-		--accept tests/data/dev-accept.json
+		tests/data/questions-blind.jsonl --accept tests/data/dev-accept.json
 
 bench: setup ## benchmarks (see docs/benchmarks.md)
 	$(PY) scripts/bench.py

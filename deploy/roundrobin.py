@@ -18,7 +18,7 @@ from aiohttp import ClientError, ClientSession, ClientTimeout, web
 logger = logging.getLogger("roundrobin")
 
 HOP_BY_HOP = {"connection", "keep-alive", "transfer-encoding", "te", "upgrade", "host", "content-length"}
-MAX_BODY = 1024 * 1024
+MAX_BODY = 32 * 1024 * 1024  # Rasa posts the whole conversation to the action server
 
 
 def create_app(backends: list[str], *, timeout: float = 60.0) -> web.Application:

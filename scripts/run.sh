@@ -19,7 +19,7 @@ cleanup() { kill "${pids[@]}" 2>/dev/null || true; wait 2>/dev/null || true; }
 trap cleanup EXIT INT TERM
 .venv/bin/python -m rasa_sdk --actions actions --port 5055 > var/actions.log 2>&1 & pids+=($!)
 .venv/bin/rasa run --enable-api --cors "*" --port 5005 --credentials credentials.yml \
-  --endpoints endpoints.yml > var/rasa.log 2>&1 & pids+=($!)
+  --endpoints endpoints.yml --logging-config-file deploy/logging.yml > var/rasa.log 2>&1 & pids+=($!)
 .venv/bin/python -m bot.web > var/web.log 2>&1 & pids+=($!)
 echo "==> waiting for Rasa to load the model"
 for _ in $(seq 1 180); do

@@ -10,8 +10,8 @@ from rapidfuzz import fuzz
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from bot.analytics.masking import mask_personal_data
 from bot.analytics.models import STATUS_OPEN, UnansweredQuestion
+from bot.observability.pii import mask_pii
 from bot.text.normalize import fold, normalize
 
 MAX_TEXT_LENGTH = 1000
@@ -28,7 +28,7 @@ def record_unanswered(
     session: Session,
 ) -> UnansweredQuestion | None:
     """Store a masked copy of a message the bot could not answer; None for empty text."""
-    masked = mask_personal_data(normalize(text))[:MAX_TEXT_LENGTH]
+    masked = mask_pii(normalize(text))[:MAX_TEXT_LENGTH]
     if not fold(masked):
         return None
     row = UnansweredQuestion(

@@ -13,7 +13,11 @@ from rasa.core.channels.rest import RestInput
 from sanic import Blueprint, response
 from sanic.request import Request
 
+from bot import rasa_speedups
+
 logger = logging.getLogger(__name__)
+# Rasa imports this module (credentials.yml) in every server process: apply our Rasa fixes here.
+rasa_speedups.install()
 
 MAX_BODY_BYTES = int(os.environ.get("REST_MAX_BODY_BYTES", "65536"))
 # Every turn of ours says something; an empty reply means the action server or database failed.
@@ -29,7 +33,7 @@ def invalid_reason(body: bytes) -> tuple[int, str] | None:
         return 413, "body too large"
     try:
         data: Any = json.loads(body or b"")
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):
         return 400, "body is not valid JSON"
     if not isinstance(data, dict):
         return 400, "body must be a JSON object"

@@ -294,7 +294,7 @@ def webhook_app(application: Application, config: TelegramConfig) -> web.Applica
         try:
             data = json.loads(await request.read())
             update = Update.de_json(data, application.bot)
-        except (ValueError, TypeError, KeyError, AttributeError):
+        except (ValueError, TypeError, KeyError, AttributeError, RecursionError):
             logger.warning("Malformed Telegram update")
             return web.Response(status=400, text="bad request")
         if update is None:

@@ -222,7 +222,7 @@ class ZaloInput(InputChannel):
             return response.json({"error": "payload too large"}, status=413)
         try:
             event = json.loads(raw)
-        except (ValueError, UnicodeDecodeError):
+        except (ValueError, UnicodeDecodeError, RecursionError):
             return response.json({"error": "malformed JSON"}, status=400)
         if not isinstance(event, dict):
             return response.json({"error": "malformed event"}, status=400)
@@ -230,7 +230,8 @@ class ZaloInput(InputChannel):
         if denial:
             logger.warning("Refused Zalo event: %s", denial)
             return response.json({"error": denial}, status=403)
-        if event.get("event_name") not in TEXT_EVENTS:
+        name = event.get("event_name")
+        if not isinstance(name, str) or name not in TEXT_EVENTS:
             return response.json({"status": "ignored"})
         parsed = self._parse_text_event(event)
         if parsed is None:

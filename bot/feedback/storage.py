@@ -15,10 +15,10 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from bot.feedback.models import STATUS_LABELS, STATUS_RECEIVED, Petition, PetitionEvent
-from bot.feedback.privacy import redact
 from bot.feedback.tracking import new_tracking_code
 from bot.feedback.validation import KIND_EMAIL, KIND_PHONE, Contact
 from bot.knowledge.db import session_scope
+from bot.observability.pii import mask_pii
 from bot.settings import get_settings
 from bot.text.normalize import fold, normalize
 
@@ -85,7 +85,7 @@ def _safe_error(exc: SQLAlchemyError) -> str:
     """The error class and the driver's first message line, without statement parameters or row details."""
     cause = getattr(exc, "orig", None) or exc
     first_line = str(cause).splitlines()[0] if str(cause) else ""
-    return redact(f"{type(cause).__name__}: {first_line}")[:300]
+    return mask_pii(f"{type(cause).__name__}: {first_line}")[:300]
 
 
 def _find_by_key(session: Session, key: str) -> Petition | None:

@@ -1,10 +1,10 @@
-"""Personal data never reaches the unanswered-question table."""
+"""Personal data never reaches the unanswered-question table (the same masker as the logs)."""
 
 from __future__ import annotations
 
 import pytest
 
-from bot.analytics.masking import EMAIL_MASK, ID_MASK, PHONE_MASK, mask_personal_data
+from bot.observability.pii import EMAIL_MASK, ID_MASK, PHONE_MASK, mask_pii
 
 
 @pytest.mark.parametrize(
@@ -20,7 +20,7 @@ from bot.analytics.masking import EMAIL_MASK, ID_MASK, PHONE_MASK, mask_personal
     ],
 )
 def test_personal_data_is_masked(text: str, mask: str, secret: str) -> None:
-    masked = mask_personal_data(text)
+    masked = mask_pii(text)
     assert mask in masked and secret not in masked
 
 
@@ -29,4 +29,4 @@ def test_personal_data_is_masked(text: str, mask: str, secret: str) -> None:
     ["thủ tục 1.004222 phí bao nhiêu", "lệ phí 20.000 đồng à", "năm 2025 làm căn cước", "mã hồ sơ H56.22-250101-0001"],
 )
 def test_ordinary_numbers_are_kept(text: str) -> None:
-    assert mask_personal_data(text) == text
+    assert mask_pii(text) == text

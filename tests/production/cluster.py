@@ -193,6 +193,20 @@ class Cluster:
             pass  # lock keys expire on their own
         self._delete_queue()
 
+    def queued_events(self) -> int:
+        """How many conversation events wait in this cluster's RabbitMQ queue."""
+        import aio_pika
+
+        async def count() -> int:
+            connection = await aio_pika.connect(host=RABBIT_HOST, port=RABBIT_PORT, login="guest",
+                                                password="guest", timeout=5)
+            async with connection:
+                channel = await connection.channel()
+                queue = await channel.declare_queue(self.queue, passive=True)
+                return int(queue.declaration_result.message_count or 0)
+
+        return asyncio.run(count())
+
     def set_kb_connections(self, allowed: bool) -> None:
         """Make the knowledge base unreachable (and back) without touching the tracker store."""
         name = self.databases[0]

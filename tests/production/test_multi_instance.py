@@ -10,6 +10,7 @@ import threading
 import time
 import uuid
 
+import httpx
 import pytest
 from sqlalchemy import create_engine, text
 
@@ -36,8 +37,6 @@ def test_round_robin_proxy_alternates_and_keeps_context(cluster):
     sender = f"rr-{uuid.uuid4().hex[:8]}"
     backends = []
     for question in ["làm hộ chiếu cần giấy tờ gì", "mất bao lâu?", "thế còn lệ phí?"]:
-        import httpx
-
         response = httpx.post(f"{cluster.proxy_url}/webhooks/rest/webhook",
                               json={"sender": sender, "message": question}, timeout=60)
         response.raise_for_status()
@@ -90,3 +89,12 @@ def test_conversations_are_stored_in_postgresql(cluster):
     finally:
         engine.dispose()
     assert stored and stored >= 3
+
+
+def test_conversation_events_reach_the_event_broker(cluster):
+    before = cluster.queued_events()
+    cluster.chat("làm hộ chiếu mất bao lâu", f"broker-{uuid.uuid4().hex[:8]}")
+    deadline = time.monotonic() + 30  # Rasa publishes in the background
+    while cluster.queued_events() <= before and time.monotonic() < deadline:
+        time.sleep(0.5)
+    assert cluster.queued_events() > before
