@@ -150,11 +150,18 @@ def _apply_channel_form(option: ChannelOption, form: Mapping[str, Any]) -> None:
         time_text = ""
     option.time_text = time_text
     option.note = _text(form, "note", option.note or "")
-    if "position" in form and str(form["position"]).strip():
-        try:
-            option.position = int(str(form["position"]))
-        except ValueError as exc:
-            raise EditError("Thứ tự phải là số nguyên.") from exc
+    option.position = _position(form, option.position)
+
+
+def _position(form: Mapping[str, Any], current: int) -> int:
+    """The row's order from the form, or ``current`` when the field is blank or absent."""
+    raw = str(form.get("position", "")).strip()
+    if not raw:
+        return current
+    try:
+        return int(raw)
+    except ValueError as exc:
+        raise EditError("Thứ tự phải là số nguyên.") from exc
 
 
 def update_channel_option(*, session: Session, option: ChannelOption, form: Mapping[str, Any], username: str) -> None:
@@ -198,11 +205,7 @@ def _apply_document_form(doc: Document, form: Mapping[str, Any]) -> None:
     doc.case_name = _text(form, "case_name", doc.case_name or "")
     doc.form_code = _text(form, "form_code", doc.form_code or "")
     doc.copies = _text(form, "copies", doc.copies or "")
-    if str(form.get("position", "")).strip():
-        try:
-            doc.position = int(str(form["position"]))
-        except ValueError as exc:
-            raise EditError("Thứ tự phải là số nguyên.") from exc
+    doc.position = _position(form, doc.position)
 
 
 def update_document(*, session: Session, doc: Document, form: Mapping[str, Any], username: str) -> None:
