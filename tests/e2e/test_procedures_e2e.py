@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.evaluation import judge, procedure_codes, value_matches
+from bot.evaluation import BotTurn, judge, procedure_codes, value_matches
 
 pytestmark = pytest.mark.e2e
 
@@ -35,7 +35,7 @@ DEV_ACCEPT = {
 def test_dev_set_question(stack, item):
     reply = stack.reply_text(item["question"], sender=f"dev-{item['id']}")
     item = {**item, "accept_codes": sorted(DEV_ACCEPT.get(item["id"], set()))}
-    correct, detail = judge(item, reply)
+    correct, _wrong, detail = judge(item, BotTurn(reply))
     assert correct, f"{detail}\n--- reply ---\n{reply}"
 
 
@@ -126,7 +126,7 @@ def test_blind_question_set_accuracy(stack):
     wrong = []
     for item in items:
         reply = stack.reply_text(item["question"], sender=f"blind-{item['id']}")
-        correct, detail = judge(item, reply)
+        correct, _wrong, detail = judge(item, BotTurn(reply))
         if not correct and item["kind"] == "injection":
             correct = "Nguồn:" in reply
         if not correct:
