@@ -40,7 +40,7 @@ _NUMBER = re.compile(r"\d+(?:[.,]\d{3})*(?:[.,]\d+)?")
 _CODE_IN_REPLY = re.compile(r"\bmã (\d\.\d{6})")
 _CODE_IN_PAYLOAD = re.compile(r"\d\.\d{6}")
 # The first words of the petition form's consent notice (bot.feedback.consent).
-_PETITION_START = "nghi dinh 20/2008"
+_PETITION_START = "nghi dinh 20 2008"
 _CONSENT = "dong y"
 
 
