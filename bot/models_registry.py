@@ -4,3 +4,4 @@ from bot.admin import models as admin_models  # noqa: F401  (also analytics and 
 from bot.applications import models as application_models  # noqa: F401
 from bot.feedback import models as feedback_models  # noqa: F401  (petitions; bot.applications.models below)
 from bot.knowledge import models as knowledge_models  # noqa: F401
+from bot.understanding import models as understanding_models  # noqa: F401

@@ -24,6 +24,10 @@ def _env_float(name: str, default: float) -> float:
         return default
 
 
+def _env_bool(name: str, default: bool) -> bool:
+    return _env(name, "1" if default else "0").lower() in {"1", "true", "yes", "on"}
+
+
 def _env_int(name: str, default: int) -> int:
     try:
         return int(_env(name, str(default)))
@@ -52,6 +56,11 @@ class Settings:
     petition_retention_days: int = 365
     admin_session_minutes: int = 120
     rasa_auth_token: str = ""
+    # Understanding (docs/understanding.md): the learned ranker and the intent model can be switched
+    # off for an ablation; a rebuild after a staff edit runs in the background unless sync_rebuild.
+    use_ranker: bool = True
+    use_nlu_intent: bool = True
+    sync_rebuild: bool = False
     extra: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -82,6 +91,9 @@ def get_settings() -> Settings:
         petition_retention_days=_env_int("PETITION_RETENTION_DAYS", Settings.petition_retention_days),
         admin_session_minutes=_env_int("ADMIN_SESSION_MINUTES", Settings.admin_session_minutes),
         rasa_auth_token=os.environ.get("RASA_AUTH_TOKEN", "").strip(),
+        use_ranker=_env_bool("USE_RANKER", Settings.use_ranker),
+        use_nlu_intent=_env_bool("USE_NLU_INTENT", Settings.use_nlu_intent),
+        sync_rebuild=_env_bool("UNDERSTANDING_SYNC_REBUILD", Settings.sync_rebuild),
     )
     settings.check()
     return settings

@@ -43,6 +43,7 @@ def get_engine() -> Engine:
     with _lock:
         if _engine is None:
             _engine = _make_engine(get_settings().database_url)
+            _register_versioning()
             _factory = sessionmaker(bind=_engine, future=True, expire_on_commit=False)
     return _engine
 
@@ -54,6 +55,7 @@ def reset_engine(url: str | None = None) -> Engine:
         if _engine is not None:
             _engine.dispose()
         _engine = _make_engine(url or get_settings().database_url)
+        _register_versioning()
         _factory = sessionmaker(bind=_engine, future=True, expire_on_commit=False)
     return _engine
 
@@ -72,3 +74,10 @@ def session_scope() -> Iterator[Session]:
         raise
     finally:
         session.close()
+
+
+def _register_versioning() -> None:
+    # Imported here: the hooks need the models, which need this module's neighbours.
+    from bot.understanding.versioning import register
+
+    register()

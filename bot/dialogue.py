@@ -1,0 +1,348 @@
+"""What to say to one message, given the conversation: the single entry point Rasa actions call.
+
+``respond`` opens one database session for the turn, analyses the message once, decides (answer a
+procedure fact, answer from the FAQ, ask back with choices, say it is not in our data, decline),
+and renders the reply from the records. Everything it needs to remember for the next turn is in
+the returned ``Reply``; the action stores it in slots.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from threading import Lock
+
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
+
+from bot.analytics import record_unanswered
+from bot.answers.compose import answer as compose_answer
+from bot.answers.facts import FACT_LABELS, INTENT_FACTS, Fact
+from bot.feedback.info import MISPRINT_NOTE, mentions_misprinted_decree
+from bot.knowledge.db import session_scope
+from bot.knowledge.repository import ProcedureFacts, get_procedures
+from bot.safety import Concern
+from bot.settings import get_settings
+from bot.understanding.features import Context
+from bot.understanding.query import NluResult, Query, analyse
+from bot.understanding.ranker import ABSTAIN, ANSWER, CLARIFY, Thresholds
+from bot.understanding.resolve import GroupScore, Resolution, heuristic_scores, resolve
+from bot.understanding.resources import Resources, cache
+
+logger = logging.getLogger(__name__)
+
+# Intent confidence above which the model's asked fact wins over cue words.
+FACT_INTENT_CONFIDENCE = 0.6
+ROUTE_CONFIDENCE = 0.5
+FAQ_INTENTS = ("ask_one_stop", "ask_feedback_info")
+# FAQ retrieval score (0..1) to answer from an entry: within an FAQ intent, and on its own.
+FAQ_WITH_INTENT, FAQ_ALONE = 0.3, 0.5
+MORE_PAYLOAD = "/ask_more"
+NONE_OF_THESE_PAYLOAD = "/deny"
+
+
+@dataclass(frozen=True)
+class Button:
+    title: str
+    payload: str
+
+
+@dataclass(frozen=True)
+class Turn:
+    """What the conversation established before this message (from the tracker's slots)."""
+
+    last_codes: tuple[str, ...] = ()
+    offered_codes: tuple[str, ...] = ()
+    pending_fact: str | None = None
+    more: tuple[str, ...] = ()
+
+
+@dataclass
+class Reply:
+    """What to say, and what to remember for the next turn."""
+
+    text: str
+    kind: str  # answer, faq, clarify, not_in_data, out_of_scope, safety, need_procedure, empty, more, chitchat
+    buttons: list[Button] = field(default_factory=list)
+    procedure_codes: list[str] = field(default_factory=list)
+    fact: Fact | None = None
+    offered_codes: list[str] = field(default_factory=list)
+    more: list[str] = field(default_factory=list)
+    confidence: float = 0.0
+    faq_slug: str = ""
+
+
+# --- fixed texts -------------------------------------------------------------------------------
+
+
+def capabilities() -> str:
+    return (
+        "Tôi là trợ lý tra cứu thủ tục hành chính của tỉnh Quảng Trị. Bạn có thể hỏi: cần giấy tờ gì, "
+        "mất bao lâu, lệ phí bao nhiêu, nộp ở đâu, có nộp trực tuyến được không… cho các thủ tục như "
+        "đăng ký thường trú, tạm trú, căn cước, hộ chiếu, khai sinh, kết hôn, lý lịch tư pháp, bằng lái xe, sổ đỏ."
+    )
+
+
+def _portal() -> str:
+    s = get_settings()
+    return f"Bạn có thể tra cứu tại {s.national_portal_url} hoặc gọi tổng đài {s.national_hotline}."
+
+
+def safety_text(concern: Concern) -> str:
+    s = get_settings()
+    if concern is Concern.SENSITIVE:
+        return (
+            "⚠️ Xin đừng gửi mật khẩu, mã OTP hay ảnh chụp căn cước/giấy tờ tùy thân cho bất kỳ ai qua tin nhắn, "
+            "Zalo hay mạng xã hội — kể cả cho tôi. Cán bộ và cơ quan nhà nước không yêu cầu như vậy. "
+            f"Hãy tự nộp hồ sơ trên {s.national_portal_url} hoặc ứng dụng VNeID, hoặc mang giấy tờ đến bộ phận một cửa. "
+            "Nếu đã lỡ gửi, hãy đổi mật khẩu ngay và báo công an xã nơi gần nhất."
+        )
+    if concern is Concern.PRIVACY:
+        return (
+            "Tôi không cung cấp thông tin cá nhân của người khác (số điện thoại, địa chỉ, số giấy tờ, hồ sơ cư trú). "
+            "Những thông tin này được pháp luật bảo vệ; chỉ cơ quan có thẩm quyền được khai thác theo quy định. "
+            "Tôi có thể hướng dẫn bạn về thủ tục hành chính của chính mình."
+        )
+    if concern is Concern.REAL_ACTION:
+        return (
+            "Tôi không thể đăng nhập tài khoản, nộp hồ sơ hay nộp tiền thay bạn, và bạn cũng không nên đưa tài khoản "
+            "cho người khác. Tôi có thể hướng dẫn giấy tờ, lệ phí, nơi nộp để bạn tự làm trên "
+            f"{s.national_portal_url}, ứng dụng VNeID, hoặc tại bộ phận một cửa của xã/phường."
+        )
+    return "Tôi chỉ trả lời theo dữ liệu thủ tục hành chính chính thức và luôn kèm nguồn để bạn kiểm tra."
+
+
+def _short(name: str, limit: int = 80) -> str:
+    name = name.removeprefix("Thủ tục ").strip()
+    return name if len(name) <= limit else name[: limit - 1].rsplit(" ", 1)[0] + "…"
+
+
+def choose_payload(code: str) -> str:
+    return f'/choose_procedure{{"procedure_code":"{code}"}}'
+
+
+def _fact_buttons(fact: Fact) -> list[Button]:
+    return [Button(FACT_LABELS[f], f"/ask_{f.value}") for f in (Fact.DOCUMENTS, Fact.TIME, Fact.FEE, Fact.PLACE) if f is not fact]
+
+
+# --- deciding ----------------------------------------------------------------------------------
+
+
+def choose_fact(query: Query, turn: Turn) -> Fact:
+    """The asked fact: the intent model when it is sure, else the wording's cues, else what was pending."""
+    nlu = query.nlu if get_settings().use_nlu_intent else NluResult()
+    nlu_fact = INTENT_FACTS.get(nlu.intent or "")
+    if nlu_fact and nlu.confidence >= FACT_INTENT_CONFIDENCE:
+        return nlu_fact
+    if query.cues:
+        return nlu_fact if nlu_fact in query.cues else query.cues[0]
+    if nlu_fact and nlu.confidence >= get_settings().nlu_threshold:
+        return nlu_fact
+    if turn.pending_fact in Fact._value2member_map_:
+        return Fact(turn.pending_fact)
+    return Fact.OVERVIEW
+
+
+def faq_match(res: Resources, query: Query) -> tuple[str, float]:
+    """The best FAQ entry for the question and its retrieval score (0..1)."""
+    if not res.faq.size:
+        return "", 0.0
+    retrieved = res.faq.retrieve(query)
+    if not retrieved.candidates:
+        return "", 0.0
+    from bot.understanding.features import features
+
+    rows = features(res.faq, retrieved)
+    scores = heuristic_scores(rows)
+    best = int(scores.argmax())
+    return res.faq.docs[retrieved.candidates[best]].code, float(scores[best])
+
+
+@dataclass
+class Decision:
+    kind: str
+    fact: Fact = Fact.OVERVIEW
+    codes: tuple[str, ...] = ()
+    choices: list[GroupScore] = field(default_factory=list)
+    faq_slug: str = ""
+    concern: Concern | None = None
+    confidence: float = 0.0
+
+
+def decide(query: Query, res: Resources, turn: Turn) -> Decision:
+    """Pure decision for one analysed message (no database access)."""
+    if query.is_empty:
+        return Decision("empty")
+    if query.concern in (Concern.SENSITIVE, Concern.PRIVACY, Concern.REAL_ACTION):
+        return Decision("safety", concern=query.concern)
+    nlu = query.nlu if get_settings().use_nlu_intent else NluResult()
+    fact = choose_fact(query, turn)
+    context = Context(last_codes=turn.last_codes, offered_codes=turn.offered_codes)
+    resolution: Resolution = resolve(res.procedures, res.ranker, query, context)
+    thresholds = res.ranker.thresholds if res.ranker else Thresholds()
+    if nlu.intent == "affirm" and nlu.confidence >= ROUTE_CONFIDENCE and len(turn.offered_codes) >= 1:
+        offered_group = [c for c in turn.offered_codes if res.procedures.group[res.procedures.by_code[c]] ==
+                         res.procedures.group[res.procedures.by_code[turn.offered_codes[0]]]] if turn.offered_codes[0] in res.procedures.by_code else []
+        if offered_group and len(offered_group) == len(turn.offered_codes):
+            return Decision("answer", fact, tuple(offered_group), confidence=1.0)
+    slug, faq_score = faq_match(res, query)
+    faq_intent = nlu.intent in FAQ_INTENTS and nlu.confidence >= ROUTE_CONFIDENCE
+    if slug and faq_intent and faq_score >= FAQ_WITH_INTENT:
+        return Decision("faq", faq_slug=slug, concern=query.concern, confidence=faq_score)
+    best = resolution.best
+    if resolution.decision == ANSWER and best is not None:
+        return Decision("answer", fact, best.codes, concern=query.concern, confidence=resolution.confidence)
+    if slug and faq_score >= FAQ_ALONE:
+        return Decision("faq", faq_slug=slug, concern=query.concern, confidence=faq_score)
+    if resolution.decision == CLARIFY:
+        return Decision("clarify", fact, choices=resolution.choices(thresholds), confidence=resolution.confidence)
+    if resolution.decision == ABSTAIN and not query.content and INTENT_FACTS.get(nlu.intent or "") or (
+        not query.content and query.cues
+    ):
+        return Decision("need_procedure", fact)
+    asks_procedure = bool(query.cues) or nlu.intent in INTENT_FACTS or bool(query.variants or query.subjects)
+    if asks_procedure or nlu.intent in FAQ_INTENTS:
+        return Decision("not_in_data", fact, confidence=resolution.confidence)
+    return Decision("out_of_scope", confidence=resolution.confidence)
+
+
+# --- rendering ---------------------------------------------------------------------------------
+
+
+class _FactsCache:
+    """Procedure facts by code for the current data version (staff edits move the version)."""
+
+    def __init__(self, size: int = 512) -> None:
+        self._lock = Lock()
+        self._version = -1
+        self._items: OrderedDict[str, ProcedureFacts] = OrderedDict()
+        self._size = size
+
+    def get(self, session: Session, version: int, codes: tuple[str, ...]) -> list[ProcedureFacts]:
+        with self._lock:
+            if version != self._version:
+                self._items.clear()
+                self._version = version
+            missing = [c for c in codes if c not in self._items]
+        if missing:
+            for facts in get_procedures(session=session, codes=missing):
+                with self._lock:
+                    if self._version == version:
+                        self._items[facts.code] = facts
+                        while len(self._items) > self._size:
+                            self._items.popitem(last=False)
+        with self._lock:
+            found = [self._items.get(c) for c in codes]
+        if any(f is None for f in found):
+            return get_procedures(session=session, codes=list(codes))
+        return [f for f in found if f is not None]
+
+
+_facts = _FactsCache()
+
+
+def render(decision: Decision, res: Resources, session: Session, query: Query, today: dt.date) -> Reply:
+    kind = decision.kind
+    if kind == "empty":
+        return Reply("Bạn muốn hỏi về thủ tục nào? " + capabilities(), "empty")
+    if kind == "safety" and decision.concern is not None:
+        return Reply(safety_text(decision.concern), "safety")
+    if kind == "faq":
+        item = res.faq_items[decision.faq_slug]
+        text = item.answer
+        if mentions_misprinted_decree(query.text) and "20/2018" not in text:
+            text = f"{MISPRINT_NOTE}\n{text}"
+        if item.source_url:
+            text += f"\nNguồn: {item.source_url}"
+        return Reply(_with_injection_note(text, decision), "faq", faq_slug=item.slug, confidence=decision.confidence)
+    if kind == "answer":
+        procedures = _facts.get(session, res.version, decision.codes)
+        if not procedures:
+            return Reply("Xin lỗi, thủ tục này không còn trong cơ sở dữ liệu. " + _portal(), "not_in_data")
+        composed = compose_answer(procedures, decision.fact, today=today, case_hint=query.text)
+        text, more = (composed, []) if isinstance(composed, str) else (composed.text, list(composed.more))
+        buttons = _fact_buttons(decision.fact)
+        if more:
+            buttons.insert(0, Button("Xem thêm", MORE_PAYLOAD))
+        return Reply(
+            _with_injection_note(text, decision), "answer", buttons, [p.code for p in procedures], decision.fact,
+            more=more, confidence=decision.confidence,
+        )
+    if kind == "clarify":
+        choices = decision.choices
+        if len(choices) == 1:
+            text = f"Có phải bạn hỏi về {FACT_LABELS[decision.fact].lower()} của thủ tục “{_short(choices[0].name, 120)}”?"
+        else:
+            text = f"Có phải bạn hỏi về {FACT_LABELS[decision.fact].lower()} của một trong các thủ tục dưới đây? Bạn chọn hoặc gõ rõ hơn giúp tôi."
+        buttons = [Button(_short(g.name), choose_payload(g.codes[0])) for g in choices]
+        buttons.append(Button("Không phải các thủ tục trên", NONE_OF_THESE_PAYLOAD))
+        offered = [c for g in choices for c in g.codes]
+        return Reply(text, "clarify", buttons, fact=decision.fact, offered_codes=offered, confidence=decision.confidence)
+    if kind == "need_procedure":
+        return Reply(
+            f"Bạn hỏi {FACT_LABELS[decision.fact].lower()} của thủ tục nào? Ví dụ: \"đăng ký tạm trú\", \"làm hộ chiếu\".",
+            "need_procedure", fact=decision.fact,
+        )
+    if kind == "not_in_data":
+        return Reply(
+            "Xin lỗi, tôi chưa tìm thấy thủ tục bạn hỏi trong dữ liệu của tỉnh, nên không dám trả lời để tránh sai. "
+            + _portal() + " Bạn cũng có thể gõ lại tên thủ tục cụ thể hơn.",
+            "not_in_data", fact=decision.fact, confidence=decision.confidence,
+        )
+    return Reply("Xin lỗi, câu hỏi này nằm ngoài phạm vi tôi hỗ trợ. " + capabilities(), "out_of_scope")
+
+
+def _with_injection_note(text: str, decision: Decision) -> str:
+    if decision.concern is Concern.INJECTION:
+        return safety_text(Concern.INJECTION) + "\n\n" + text
+    return text
+
+
+def respond(
+    text: str,
+    *,
+    nlu: NluResult | None = None,
+    turn: Turn = Turn(),
+    chosen_code: str | None = None,
+    today: dt.date | None = None,
+) -> Reply:
+    """The reply to one message: one database session, one analysis, one decision."""
+    today = today or _today()
+    with session_scope() as session:
+        res = cache.get(session=session)
+        if chosen_code:
+            fact = Fact(turn.pending_fact) if turn.pending_fact in Fact._value2member_map_ else Fact.OVERVIEW
+            query = analyse("", lexicon=res.lexicon)
+            return render(Decision("answer", fact, (chosen_code,), confidence=1.0), res, session, query, today)
+        if (nlu or NluResult()).intent == "ask_more" and turn.more:
+            return Reply(turn.more[0], "more", [Button("Xem thêm", MORE_PAYLOAD)] if len(turn.more) > 1 else [],
+                         list(turn.last_codes), more=list(turn.more[1:]))
+        query = analyse(text, lexicon=res.lexicon, name_words=res.procedures.name_words, nlu=nlu)
+        decision = decide(query, res, turn)
+        return render(decision, res, session, query, today)
+
+
+def _today() -> dt.date:
+    try:
+        from bot.clock import today  # type: ignore[import-not-found]
+    except ImportError:
+        return dt.date.today()
+    return today()  # type: ignore[no-any-return]
+
+
+UNANSWERED_KINDS = {"not_in_data", "out_of_scope", "need_procedure", "clarify"}
+
+
+def record_if_unanswered(reply: Reply, text: str, *, sender_id: str, nlu: NluResult) -> None:
+    """Keep a masked copy of questions we could not answer, for staff review; never fails the turn."""
+    if reply.kind not in UNANSWERED_KINDS and nlu.intent != "nlu_fallback":
+        return
+    sender_hash = hashlib.sha256(sender_id.encode()).hexdigest()[:32]
+    try:
+        with session_scope() as session:
+            record_unanswered(text, sender_hash=sender_hash, intent=nlu.intent, confidence=nlu.confidence, session=session)
+    except SQLAlchemyError:
+        logger.exception("could not record an unanswered question")

@@ -1,0 +1,107 @@
+"""Which procedure a question means: retrieval, the learned ranker, and a calibrated decision.
+
+The decision is one of: answer (the best group is very likely right), clarify (offer the best
+groups: "Có phải bạn hỏi về …?"), or abstain (say plainly that it is not in our data). Level
+variants of one procedure (commune / province) form one group and are answered together.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from bot.understanding.features import FEATURES, Context, features
+from bot.understanding.index import ProcedureIndex, Retrieved
+from bot.understanding.query import Query
+from bot.understanding.ranker import ABSTAIN, ANSWER, CLARIFY, Ranker, Thresholds
+
+MAX_CHOICES = 4
+# A group member is answered with the leader when its score is at least this share of the leader's.
+MEMBER_SHARE = 0.6
+
+
+@dataclass(frozen=True)
+class GroupScore:
+    """Level variants of one procedure and how likely the question means them."""
+
+    key: str
+    codes: tuple[str, ...]  # best member first
+    name: str  # the best member's name
+    score: float
+
+
+@dataclass
+class Resolution:
+    groups: list[GroupScore] = field(default_factory=list)
+    confidence: float = 0.0
+    decision: str = ABSTAIN
+
+    @property
+    def best(self) -> GroupScore | None:
+        return self.groups[0] if self.groups else None
+
+    def choices(self, thresholds: Thresholds) -> list[GroupScore]:
+        """The groups worth offering when asking back."""
+        if not self.groups:
+            return []
+        keep = [g for g in self.groups[:MAX_CHOICES] if g.score >= thresholds.candidate]
+        return keep or self.groups[:1]
+
+
+def heuristic_scores(rows: np.ndarray) -> np.ndarray:
+    """Retrieval's own opinion, without the learned ranker (used for the ablation and as a fallback)."""
+    col = {name: i for i, name in enumerate(FEATURES)}
+    return 0.5 * rows[:, col["bm25_rel"]] * rows[:, col["name_cov"]] + 0.5 * rows[:, col["name_cov"]] * rows[:, col["q_cov"]]
+
+
+def score_candidates(
+    index: ProcedureIndex, ranker: Ranker | None, query: Query, context: Context
+) -> tuple[Retrieved, np.ndarray, np.ndarray]:
+    """Retrieve candidates for the question (plus the conversation's procedures) and score each."""
+    extra = [index.by_code[c] for c in (*query.codes, *context.offered_codes, *context.last_codes) if c in index.by_code]
+    retrieved = index.retrieve(query, extra=extra)
+    rows = features(index, retrieved, context)
+    scores = ranker.score(rows) if ranker is not None else heuristic_scores(rows)
+    return retrieved, rows, scores
+
+
+def group_scores(index: ProcedureIndex, retrieved: Retrieved, scores: np.ndarray) -> list[GroupScore]:
+    by_group: dict[str, list[tuple[float, int]]] = {}
+    for p, s in zip(retrieved.candidates, scores, strict=True):
+        by_group.setdefault(index.group[p], []).append((float(s), p))
+    groups = []
+    for key, members in by_group.items():
+        members.sort(key=lambda m: (-m[0], index.docs[m[1]].code))
+        lead = members[0][0]
+        codes = tuple(index.docs[p].code for s, p in members if s >= MEMBER_SHARE * lead)
+        groups.append(GroupScore(key, codes, index.docs[members[0][1]].name, lead))
+    groups.sort(key=lambda g: -g.score)
+    return groups
+
+
+def resolve(index: ProcedureIndex, ranker: Ranker | None, query: Query, context: Context | None = None) -> Resolution:
+    """Rank the procedures the question may mean and decide whether to answer, ask or abstain."""
+    typed = [c for c in query.codes if c in index.by_code]
+    retrieved, rows, scores = score_candidates(index, ranker, query, context or Context())
+    groups = group_scores(index, retrieved, scores)
+    if typed:
+        p = index.by_code[typed[0]]
+        lead = GroupScore(index.group[p], (typed[0],), index.docs[p].name, 1.0)
+        return Resolution([lead, *[g for g in groups if g.key != lead.key]], 1.0, ANSWER)
+    if not groups:
+        return Resolution()
+    thresholds = ranker.thresholds if ranker is not None else Thresholds()
+    query_row = rows[0] if rows.shape[0] else None
+    if ranker is not None:
+        confidence = ranker.confidence([g.score for g in groups], query_row)
+    else:
+        second = groups[1].score if len(groups) > 1 else 0.0
+        confidence = float(groups[0].score) * min(1.0, 2.0 * (groups[0].score - second) + 0.5)
+    if confidence >= thresholds.answer:
+        decision = ANSWER
+    elif confidence >= thresholds.clarify:
+        decision = CLARIFY
+    else:
+        decision = ABSTAIN
+    return Resolution(groups, confidence, decision)

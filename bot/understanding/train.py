@@ -1,0 +1,190 @@
+"""Train the ranker and fit its confidence thresholds from labelled questions.
+
+    python -m bot.understanding.train            # from the database; stores the ranker there
+
+Examples are split by a hash of their text: most train the pair classifier, the rest (the
+development split) fit the calibrator and the thresholds, so that the thresholds are measured on
+questions the classifier never saw.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from bot.understanding.features import FEATURES, Context
+from bot.understanding.generate import Labelled
+from bot.understanding.index import ProcedureIndex
+from bot.understanding.query import analyse
+from bot.understanding.ranker import (
+    Ranker,
+    Thresholds,
+    calibration_row,
+    new_calibrator,
+    new_model,
+)
+from bot.understanding.resolve import score_candidates
+
+logger = logging.getLogger(__name__)
+
+# Of the questions the bot answers without asking, at least this share must be right.
+TARGET_PRECISION = 0.985
+# When it asks back, the right procedure should be among the choices this often.
+TARGET_CLARIFY_RECALL = 0.6
+
+
+@dataclass
+class Featurised:
+    """One labelled question: its candidates' feature rows and which candidates are right."""
+
+    example: Labelled
+    rows: np.ndarray
+    labels: np.ndarray  # 1 for a candidate in the gold group
+    groups: list[str]
+    gold_groups: set[str]
+
+
+def featurise(index: ProcedureIndex, examples: Sequence[Labelled]) -> list[Featurised]:
+    out = []
+    for ex in examples:
+        query = analyse(ex.text, lexicon=index.lexicon, name_words=index.name_words)
+        retrieved, rows, _ = score_candidates(index, None, query, ex.context)
+        gold_groups = {index.group[index.by_code[c]] for c in ex.gold if c in index.by_code}
+        groups = [index.group[p] for p in retrieved.candidates]
+        labels = np.array([g in gold_groups for g in groups], dtype=np.int8)
+        out.append(Featurised(ex, rows, labels, groups, gold_groups))
+    return out
+
+
+def is_dev(text: str, share: float) -> bool:
+    """Stable split by the text's hash."""
+    h = int(hashlib.sha1(text.encode("utf-8")).hexdigest()[:8], 16)
+    return (h % 1000) < share * 1000
+
+
+@dataclass
+class DevOutcome:
+    """What the fitted ranker does with one development question."""
+
+    has_gold: bool
+    top_right: bool
+    in_choices: bool
+    confidence: float
+
+
+@dataclass
+class TrainReport:
+    examples: int = 0
+    train_questions: int = 0
+    dev_questions: int = 0
+    retrieval_recall: float = 0.0
+    top1: float = 0.0
+    thresholds: Thresholds = field(default_factory=Thresholds)
+    answered: float = 0.0
+    answered_precision: float = 0.0
+    clarified: float = 0.0
+    abstained_no_gold: float = 0.0
+    seconds: float = 0.0
+
+    def as_dict(self) -> dict:
+        d = dict(self.__dict__)
+        d["thresholds"] = self.thresholds.__dict__
+        return d
+
+
+def _stack(items: Sequence[Featurised]) -> tuple[np.ndarray, np.ndarray]:
+    rows = [f.rows for f in items if f.rows.shape[0] and f.labels.any()]
+    labels = [f.labels for f in items if f.rows.shape[0] and f.labels.any()]
+    # Questions about nothing we have: every candidate is wrong, which the classifier must learn too.
+    rows += [f.rows for f in items if f.rows.shape[0] and not f.example.gold]
+    labels += [f.labels for f in items if f.rows.shape[0] and not f.example.gold]
+    if not rows:
+        return np.zeros((0, len(FEATURES)), dtype=np.float32), np.zeros(0, dtype=np.int8)
+    return np.vstack(rows), np.concatenate(labels)
+
+
+def _dev_outcomes(index: ProcedureIndex, ranker: Ranker, items: Sequence[Featurised]) -> tuple[np.ndarray, np.ndarray, list[DevOutcome]]:
+    x, y, outcomes = [], [], []
+    for f in items:
+        if not f.rows.shape[0]:
+            continue
+        scores = ranker.score(f.rows)
+        best: dict[str, float] = {}
+        for g, s in zip(f.groups, scores, strict=True):
+            best[g] = max(best.get(g, 0.0), float(s))
+        ranked = sorted(best.items(), key=lambda kv: -kv[1])
+        x.append(calibration_row([s for _, s in ranked], f.rows[0]))
+        right = bool(f.gold_groups) and ranked[0][0] in f.gold_groups
+        y.append(int(right))
+        top = [g for g, s in ranked[:4] if s >= ranker.thresholds.candidate] or [ranked[0][0]]
+        outcomes.append(DevOutcome(bool(f.gold_groups), right, bool(set(top) & f.gold_groups), 0.0))
+    return np.array(x, dtype=np.float32), np.array(y, dtype=np.int8), outcomes
+
+
+def fit_thresholds(outcomes: Sequence[DevOutcome], confidences: np.ndarray) -> Thresholds:
+    """The lowest answer threshold meeting TARGET_PRECISION, and a clarify threshold below it."""
+    order = np.argsort(-confidences)
+    answer = 0.99
+    right = 0
+    for n, i in enumerate(order, 1):
+        right += outcomes[i].top_right
+        if n >= 20 and right / n >= TARGET_PRECISION:
+            answer = float(confidences[i])
+    answer = min(max(answer, 0.5), 0.99)
+    # Clarify when the right procedure is usually among the choices.
+    clarify = answer
+    for c in np.linspace(answer, 0.02, 50):
+        band = [o for o, conf in zip(outcomes, confidences, strict=True) if c <= conf < answer]
+        if band and sum(o.in_choices for o in band) / len(band) < TARGET_CLARIFY_RECALL:
+            break
+        clarify = float(c)
+    return Thresholds(answer=answer, clarify=min(clarify, answer))
+
+
+def fit(index: ProcedureIndex, examples: Sequence[Labelled], *, dev_share: float = 0.25, seed: int = 0) -> Ranker:
+    """Train the pair classifier, the calibrator and the thresholds."""
+    started = time.monotonic()
+    data = featurise(index, examples)
+    train = [f for f in data if not is_dev(f.example.text, dev_share)]
+    dev = [f for f in data if is_dev(f.example.text, dev_share)]
+    x, y = _stack(train)
+    model = new_model(seed)
+    model.fit(x, y)
+    ranker = Ranker(model=model, calibrator=None)
+    cx, cy, outcomes = _dev_outcomes(index, ranker, dev)
+    calibrator = new_calibrator()
+    if len(set(cy.tolist())) == 2:
+        calibrator.fit(cx, cy)
+        ranker.calibrator = calibrator
+    confidences = np.zeros(len(outcomes), dtype=np.float32)
+    if ranker.calibrator is not None and len(cx):
+        confidences = ranker.calibrator.predict_proba(cx)[:, 1].astype(np.float32)
+    elif len(cx):
+        confidences = cx[:, 0]
+    ranker.thresholds = fit_thresholds(outcomes, confidences)
+    report = TrainReport(
+        examples=len(examples),
+        train_questions=len(train),
+        dev_questions=len(dev),
+        retrieval_recall=float(np.mean([f.labels.any() for f in data if f.example.gold])) if data else 0.0,
+        top1=float(np.mean([o.top_right for o in outcomes if o.has_gold])) if outcomes else 0.0,
+        thresholds=ranker.thresholds,
+        seconds=round(time.monotonic() - started, 1),
+    )
+    answered = confidences >= ranker.thresholds.answer
+    if len(outcomes):
+        report.answered = float(answered.mean())
+        picked = [o for o, a in zip(outcomes, answered, strict=True) if a]
+        report.answered_precision = float(np.mean([o.top_right for o in picked])) if picked else 1.0
+        clar = (confidences >= ranker.thresholds.clarify) & ~answered
+        report.clarified = float(clar.mean())
+        no_gold = [a for o, a in zip(outcomes, confidences < ranker.thresholds.clarify, strict=True) if not o.has_gold]
+        report.abstained_no_gold = float(np.mean(no_gold)) if no_gold else 1.0
+    ranker.report = report.as_dict()
+    logger.info("ranker trained: %s", ranker.report)
+    return ranker
