@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from bot.understanding.features import FEATURES, Context
+from bot.understanding.features import FEATURES
 from bot.understanding.generate import Labelled
 from bot.understanding.index import ProcedureIndex
 from bot.understanding.query import analyse
