@@ -14,6 +14,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
+from bot.analytics.identity import sender_hash
 from bot.feedback.models import STATUS_LABELS, STATUS_RECEIVED, Petition, PetitionEvent
 from bot.feedback.tracking import new_tracking_code
 from bot.feedback.validation import KIND_EMAIL, KIND_PHONE, Contact
@@ -64,8 +65,7 @@ class PetitionStatusView:
 
 def conversation_ref(conversation_id: str) -> str:
     """A keyed hash of the sender id, so the table never holds raw chat ids."""
-    key = get_settings().secret_key.encode()
-    return hmac.new(key, conversation_id.encode(), hashlib.sha256).hexdigest()[:32]
+    return sender_hash(conversation_id)
 
 
 def idempotency_key(*, conversation_id: str, draft: PetitionDraft) -> str:
