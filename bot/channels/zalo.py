@@ -35,6 +35,7 @@ from bot.channels.render import (
 )
 from bot.channels.zalo_api import ZaloApi, ZaloApiError
 from bot.channels.zalo_tokens import JsonFileTokenStore, TokenStore
+from bot.feedback.delivery import hand_over
 
 logger = logging.getLogger(__name__)
 
@@ -315,6 +316,7 @@ class ZaloInput(InputChannel):
                 if self.limiter.should_warn(sender):
                     await out.send_text_message(sender, RATE_LIMIT_TEXT)
                 return
+            await hand_over(sender, lambda notice: out.send_text_message(sender, notice))  # petition results
             message = UserMessage(
                 self.options.resolve(sender, self.ratings.resolve(sender, text)),
                 out,

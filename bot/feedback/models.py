@@ -62,6 +62,8 @@ class Petition(Base):
     updated_at: Mapped[dt.datetime] = Column(DateTime, nullable=False, default=_now, onupdate=_now)
     # Handling (issue 12): who handles it, what was answered, and the deadlines.
     channel: Mapped[str] = Column(String(20), nullable=False, default="")  # telegram, zalo, web, other
+    # The chat to tell the result to (raw Telegram/Zalo sender id, with consent); erased once told.
+    reply_address: Mapped[str] = Column(String(200), nullable=False, default="")
     assigned_agency: Mapped[str] = Column(String(200), nullable=False, default="")
     assigned_officer: Mapped[str] = Column(String(100), nullable=False, default="")
     transferred_to: Mapped[str] = Column(String(200), nullable=False, default="")

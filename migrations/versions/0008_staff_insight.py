@@ -54,6 +54,7 @@ def upgrade() -> None:
 
     with op.batch_alter_table('petitions', schema=None) as batch_op:
         batch_op.add_column(sa.Column('channel', sa.String(length=20), nullable=False, server_default=''))
+        batch_op.add_column(sa.Column('reply_address', sa.String(length=200), nullable=False, server_default=''))
         batch_op.add_column(sa.Column('assigned_agency', sa.String(length=200), nullable=False, server_default=''))
         batch_op.add_column(sa.Column('assigned_officer', sa.String(length=100), nullable=False, server_default=''))
         batch_op.add_column(sa.Column('transferred_to', sa.String(length=200), nullable=False, server_default=''))
@@ -89,7 +90,7 @@ def downgrade() -> None:
     with op.batch_alter_table('petitions', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_petitions_closed_at'))
         for column in ('closed_at', 'transfer_due', 'answer_due', 'answer_text', 'transferred_to',
-                       'assigned_officer', 'assigned_agency', 'channel'):
+                       'assigned_officer', 'assigned_agency', 'reply_address', 'channel'):
             batch_op.drop_column(column)
     op.drop_table('answer_ratings')
     op.drop_table('conversation_turns')
