@@ -9,6 +9,8 @@ from bot.analytics.dashboard import Table
 
 _LOCK = threading.Lock()  # pyplot's state is global: one chart at a time per process
 COLOURS = ["#9b1c1c", "#1f5f99", "#3f7f3f", "#b7791f", "#6b46c1", "#718096"]
+# Chart fonts have no emoji: legends say it in words.
+LEGEND_WORDS = {"👍": "Đúng", "👎": "Sai"}
 
 
 def _pyplot():  # noqa: ANN202
@@ -63,8 +65,9 @@ def bar_chart(table: Table, *, label: int = 0, value: int = 1, stacked: tuple[in
             left = [0.0] * len(rows)
             for n, col in enumerate(columns):
                 values = [float(r[col]) for r in rows]
+                header = table.header[col]
                 ax.barh(range(len(rows)), values, left=left, color=COLOURS[n % len(COLOURS)],
-                        label=table.header[col])
+                        label=LEGEND_WORDS.get(header, header))
                 left = [a + b for a, b in zip(left, values, strict=True)]
             ax.set_yticks(range(len(rows)))
             ax.set_yticklabels(names)
