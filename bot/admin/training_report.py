@@ -83,7 +83,8 @@ def load_report(report_dir: str) -> TrainingReport | None:
             return None
         if not isinstance(data, dict):
             return None
-        meta = data.get("meta") if isinstance(data.get("meta"), dict) else {}
+        raw_meta = data.get("meta")
+        meta: dict[str, Any] = raw_meta if isinstance(raw_meta, dict) else {}
         report = TrainingReport(source=str(path), meta=meta, gate=_gate(data, meta))
         results = data.get("results") or {}
         items = results.items() if isinstance(results, dict) else enumerate(results if isinstance(results, list) else [])

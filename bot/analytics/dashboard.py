@@ -182,8 +182,8 @@ def ratings(*, session: Session, period: Period, admin_url) -> Table:  # noqa: A
         total = c[RATING_UP] + c[RATING_DOWN]
         return (-(c[RATING_DOWN] / total) if total else 0.0, -c[RATING_DOWN], code)
 
-    table = Table("ratings", "Đánh giá 👍/👎 theo thủ tục (kém nhất trước)",
-                  ["Mã", "Thủ tục / câu hỏi", "👍", "👎", "Tỉ lệ 👎 (%)", "Sai ở đâu"])
+    table = Table("ratings", "Đánh giá của người dân theo thủ tục (kém nhất trước)",
+                  ["Mã", "Thủ tục / câu hỏi", "Đúng 👍", "Sai 👎", "Tỉ lệ sai (%)", "Sai ở đâu"])
     for i, ((kind, code), c) in enumerate(sorted(tally.items(), key=badness)):
         total = c[RATING_UP] + c[RATING_DOWN]
         reasons = ", ".join(f"{REASONS[r]} {c[f'reason:{r}']}" for r in REASONS if c[f"reason:{r}"])

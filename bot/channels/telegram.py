@@ -31,9 +31,9 @@ from telegram.ext import (
     filters,
 )
 
+from bot.analytics.ratings import is_rating_payload
 from bot.channels.config import TelegramConfig
 from bot.channels.guards import PayloadStore, RateLimiter, SeenSet
-from bot.analytics.ratings import is_rating_payload
 from bot.channels.rasa_client import BotMessage, Button, RasaClient, RasaUnavailable
 from bot.channels.rating_replies import split_rating_buttons
 from bot.channels.render import BUSY_TEXT, RATE_LIMIT_TEXT, split_text

@@ -164,7 +164,8 @@ def list_rows(report: MonthlyReport) -> list[list[str]]:
 
 def group_rows(groups: dict[str, Counter[str]], first: str) -> list[list[str | int]]:
     header: list[str | int] = [first, *(label for _, label in COUNT_COLUMNS)]
-    return [header, *([name, *(c[key] for key, _ in COUNT_COLUMNS)] for name, c in groups.items())]
+    body: list[list[str | int]] = [[name, *(c[key] for key, _ in COUNT_COLUMNS)] for name, c in groups.items()]
+    return [header, *body]
 
 
 def to_xlsx(report: MonthlyReport) -> bytes:

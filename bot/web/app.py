@@ -7,6 +7,7 @@ import contextlib
 import html
 import logging
 import re
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
 from string import Template
@@ -138,21 +139,16 @@ async def _push_notices_forever(interval: float) -> None:
 
 
 def start_notice_pusher(app: web.Application, interval: float) -> None:
-    async def start(_app: web.Application) -> None:
-        _app[PUSHER_KEY] = asyncio.create_task(_push_notices_forever(interval))
+    """Run the retry loop for the app's lifetime (aiohttp's cleanup context: started and cancelled with it)."""
 
-    async def stop(_app: web.Application) -> None:
-        task = _app.get(PUSHER_KEY)
-        if task is not None:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+    async def pusher(_app: web.Application) -> AsyncIterator[None]:
+        task = asyncio.create_task(_push_notices_forever(interval))
+        yield
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
 
-    app.on_startup.append(start)
-    app.on_cleanup.append(stop)
-
-
-PUSHER_KEY = web.AppKey("notice_pusher", asyncio.Task)
+    app.cleanup_ctx.append(pusher)
 
 
 def create_app(config: WebConfig | None = None, *, with_admin: bool = True) -> web.Application:

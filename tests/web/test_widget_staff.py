@@ -18,6 +18,7 @@ from bot.feedback.validation import KIND_PHONE, Contact
 from bot.knowledge.db import session_scope
 from bot.web.app import WebConfig, create_app
 from tests.web.test_widget_browser import CHROMIUM, browser, open_page, playwright_api  # noqa: F401  (fixture)
+from tests.web.test_widget_browser import FakeRasa as BrowserFakeRasa
 
 pytestmark = [pytest.mark.browser,
               pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium")]
@@ -31,8 +32,7 @@ RATING = rating_buttons(RatedAnswer("procedure", "1.004194", "documents", "00aa1
 
 
 class FakeRasa:
-    cors = {"Access-Control-Allow-Origin": "*", "Access-Control-Allow-Methods": "POST, OPTIONS",
-            "Access-Control-Allow-Headers": "Content-Type"}
+    cors = BrowserFakeRasa.cors
 
     def __init__(self) -> None:
         self.requests: list[dict] = []
