@@ -11,8 +11,11 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.exc import SQLAlchemyError
 
+from actions.messages import send
 from actions.procedures import ActionAnswerQuestion
 from actions.status import followup_for_reference
+from bot.analytics import record_turn
+from bot.assistant import Reply
 from bot.feedback.info import MISPRINT_NOTE, mentions_misprinted_decree
 from bot.knowledge.faq import FaqHit, search_faq
 from bot.settings import get_settings
@@ -68,5 +71,7 @@ class ActionAnswerFaq(Action):
             answer = f"{MISPRINT_NOTE}\n{answer}"
         if hit.entry.source_url:
             answer += f"\nNguồn: {hit.entry.source_url}"
-        dispatcher.utter_message(text=answer)
+        reply = Reply(text=answer, kind="faq", faq_slug=hit.entry.slug)
+        send(dispatcher, reply)
+        await asyncio.to_thread(record_turn, reply, sender_id=tracker.sender_id, intent=intent)
         return []

@@ -13,6 +13,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from actions.messages import BUSY_TEXT, send
 from actions.status import followup_for_reference
+from bot.analytics import record_turn
 from bot.assistant import record_if_unanswered, respond
 
 logger = logging.getLogger(__name__)
@@ -54,6 +55,7 @@ class ActionAnswerQuestion(Action):
         await asyncio.to_thread(
             record_if_unanswered, reply, text, sender_id=tracker.sender_id, intent=intent, confidence=confidence
         )
+        await asyncio.to_thread(record_turn, reply, sender_id=tracker.sender_id, intent=intent)
         events: list[EventType] = []
         if reply.procedure_codes:
             events.append(SlotSet("procedure_codes", reply.procedure_codes))

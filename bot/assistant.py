@@ -46,6 +46,7 @@ class Reply:
     buttons: list[Button] = field(default_factory=list)
     procedure_codes: list[str] = field(default_factory=list)
     fact: Fact | None = None
+    faq_slug: str = ""  # the FAQ entry a "faq" reply comes from (rated by citizens)
 
 
 def choose_fact(text: str, intent: str | None, confidence: float) -> Fact:
@@ -205,7 +206,7 @@ def _faq_reply(text: str) -> Reply | None:
     if hit is None:
         return None
     source = f"\nNguồn: {hit.entry.source_url}" if hit.entry.source_url else ""
-    return Reply(text=hit.entry.answer + source, kind="faq")
+    return Reply(text=hit.entry.answer + source, kind="faq", faq_slug=hit.entry.slug)
 
 
 def _answer_codes(codes: list[str], fact: Fact) -> Reply:

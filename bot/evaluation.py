@@ -33,6 +33,7 @@ from pathlib import Path
 
 import httpx
 
+from bot.analytics.ratings import is_rating_payload
 from bot.settings import get_settings
 from bot.text.normalize import fold
 
@@ -143,6 +144,7 @@ def ask(client: httpx.Client, rasa_url: str, text: str, sender: str) -> BotTurn:
         code
         for m in messages
         for b in m.get("buttons") or []
+        if not is_rating_payload(str(b.get("payload", "")))  # 👍/👎 name the answered code, they offer nothing
         for code in _CODE_IN_PAYLOAD.findall(str(b.get("payload", "")))
     ]
     return BotTurn("\n".join(texts), offered)

@@ -5,12 +5,11 @@ from __future__ import annotations
 from typing import Any, TypeVar
 
 from aiohttp import web
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.admin import editing
 from bot.admin.web import current_user, redirect, render, requires
-from bot.analytics.models import STATUS_OPEN, UnansweredQuestion
 from bot.knowledge.db import session_scope
 from bot.knowledge.models import CHANNEL_LABELS, CHANNELS, Alias, ChannelOption, Document, FaqEntry, Procedure
 
@@ -28,21 +27,6 @@ def _get(session: Session, model: type[T], raw_id: str) -> T:
     if obj is None:
         raise web.HTTPNotFound(text="Không tìm thấy.")
     return obj
-
-
-@routes.get("/", name="home")
-@requires()
-async def home(request: web.Request) -> web.StreamResponse:
-    with session_scope() as session:
-        counts = {
-            "procedures": session.scalar(select(func.count(Procedure.id))),
-            "faq": session.scalar(select(func.count(FaqEntry.id))),
-            "aliases": session.scalar(select(func.count(Alias.id))),
-            "unanswered": session.scalar(
-                select(func.count(UnansweredQuestion.id)).where(UnansweredQuestion.status == STATUS_OPEN)
-            ),
-        }
-    return render(request, "home.html", counts=counts)
 
 
 @routes.get("/procedures", name="procedures")

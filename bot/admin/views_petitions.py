@@ -13,9 +13,11 @@ from aiohttp import web
 from sqlalchemy import func, or_, select
 
 from bot.admin import audit
+from bot.admin.models import User
 from bot.admin.web import current_user, redirect, render, requires
-from bot.feedback import storage
-from bot.feedback.models import STATUS_LABELS, Petition, PetitionEvent
+from bot.feedback import handling, storage
+from bot.feedback.delivery import push_pending
+from bot.feedback.models import CLOSED_STATUSES, STATUS_LABELS, STATUS_STAFF_LABELS, Petition, PetitionEvent
 from bot.knowledge.db import session_scope
 
 routes = web.RouteTableDef()
@@ -32,6 +34,8 @@ def _today() -> dt.date:
 async def petition_list(request: web.Request) -> web.StreamResponse:
     status = request.query.get("status", "")
     query = request.query.get("q", "").strip()[:200]
+    overdue_only = request.query.get("overdue") == "1"
+    today = _today()
     with session_scope() as session:
         stmt = select(Petition).order_by(Petition.created_at.desc(), Petition.id.desc()).limit(500)
         if status in STATUS_LABELS:
@@ -41,10 +45,13 @@ async def petition_list(request: web.Request) -> web.StreamResponse:
             stmt = stmt.where(or_(Petition.tracking_code.ilike(like), Petition.subject.ilike(like),
                                   Petition.content.ilike(like), Petition.full_name.ilike(like)))
         items = list(session.execute(stmt).scalars())
+        if overdue_only:
+            items = [p for p in items if handling.is_overdue(p, today)]
         counts = dict(session.execute(select(Petition.status, func.count(Petition.id)).group_by(Petition.status)).all())
-        expired = session.scalar(select(func.count(Petition.id)).where(Petition.retain_until < _today()))
+        expired = session.scalar(select(func.count(Petition.id)).where(Petition.retain_until < today))
         return render(request, "petitions.html", items=items, selected_status=status, q=query, labels=STATUS_LABELS,
-                      counts=counts, expired=expired)
+                      staff_labels=STATUS_STAFF_LABELS, counts=counts, expired=expired, today=today,
+                      overdue_only=overdue_only, is_overdue=handling.is_overdue)
 
 
 def _petition(session, code: str) -> Petition:  # noqa: ANN001
@@ -77,27 +84,72 @@ async def petition_export(request: web.Request) -> web.StreamResponse:
 async def petition_view(request: web.Request) -> web.StreamResponse:
     with session_scope() as session:
         petition = _petition(session, request.match_info["code"])
-        return render(request, "petition.html", p=petition, labels=STATUS_LABELS, internal=INTERNAL_PREFIX)
+        allowed = [petition.status, *sorted(handling.TRANSITIONS.get(petition.status, set()))]
+        return render(request, "petition.html", p=petition, labels=STATUS_LABELS, staff_labels=STATUS_STAFF_LABELS,
+                      allowed=allowed, internal=INTERNAL_PREFIX, today=_today(),
+                      overdue=handling.is_overdue(petition, _today()),
+                      officers=_officers(session), agencies=_agencies(session))
+
+
+def _officers(session) -> list[str]:  # noqa: ANN001
+    return list(session.execute(select(User.username).where(User.active.is_(True)).order_by(User.username)).scalars())
+
+
+def _agencies(session) -> list[str]:  # noqa: ANN001
+    """Agencies already used, so staff pick the same spelling again."""
+    rows = session.execute(select(Petition.assigned_agency).where(Petition.assigned_agency != "").distinct()
+                           .order_by(Petition.assigned_agency).limit(200)).scalars()
+    return list(rows)
+
+
+def _parse_date(value: str) -> dt.date | None:
+    value = value.strip()
+    if not value:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError as exc:
+        raise handling.HandlingError("Ngày hạn trả lời không hợp lệ (dạng YYYY-MM-DD).") from exc
 
 
 @routes.post("/petitions/{code}/status", name="petition_status")
 @requires()
 async def petition_status(request: web.Request) -> web.StreamResponse:
+    """The handling form: status, assignment, answer, answer date; a result is pushed to the citizen at once."""
     user = current_user(request)
     form = await request.post()
     code = request.match_info["code"]
-    status = str(form.get("status", ""))
-    note = str(form.get("note", "")).strip()[:4000]
-    if status not in STATUS_LABELS:
-        raise redirect(request, "petition", code=code, err="Trạng thái không hợp lệ.")
-    with session_scope() as session:
-        petition = _petition(session, code)
-        before = {"status": petition.status, "status_note": petition.status_note}
-        storage.set_status(session=session, tracking_code=code, status=status, note=note, actor=user.username)
-        audit.record(session=session, username=user.username, action="update", entity="petition", entity_id=code,
-                     summary=f"Đổi trạng thái phản ánh {code}", before=before,
-                     after={"status": status, "status_note": note})
-    raise redirect(request, "petition", code=code, msg="Đã cập nhật trạng thái.")
+    try:
+        change = handling.HandlingChange(
+            status=str(form.get("status", "")),
+            assigned_agency=str(form.get("assigned_agency", "")),
+            assigned_officer=str(form.get("assigned_officer", "")),
+            transferred_to=str(form.get("transferred_to", "")),
+            answer_text=str(form.get("answer_text", "")),
+            status_note=str(form.get("note", "")),
+            answer_due=_parse_date(str(form.get("answer_due", ""))),
+        )
+        with session_scope() as session:
+            petition = _petition(session, code)
+            before = handling.snapshot(petition)
+            changed = handling.apply_change(session=session, petition=petition, change=change, actor=user.username)
+            if changed:
+                audit.record(session=session, username=user.username, action="update", entity="petition",
+                             entity_id=code, summary=f"Xử lý phản ánh {code}", before=before,
+                             after=handling.snapshot(petition))
+            closed = changed and petition.status in CLOSED_STATUSES and before["status"] != petition.status
+    except handling.HandlingError as exc:
+        raise redirect(request, "petition", code=code, err=str(exc)) from exc
+    if not changed:
+        raise redirect(request, "petition", code=code, msg="Không có thay đổi.")
+    msg = "Đã cập nhật."
+    if closed:
+        report = await push_pending()
+        if report.sent:
+            msg += " Đã gửi kết quả vào cuộc trò chuyện của người dân."
+        else:
+            msg += " Người dân sẽ nhận kết quả ở lần nhắn tin hoặc truy cập tiếp theo (và khi tra cứu mã)."
+    raise redirect(request, "petition", code=code, msg=msg)
 
 
 @routes.post("/petitions/{code}/note", name="petition_note")

@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from bot.admin import editing
 from bot.admin.models import ROLE_TRAINER
+from bot.admin.training_report import load_report
 from bot.admin.web import current_user, redirect, render, requires
 from bot.knowledge.db import session_scope
 from bot.training import gate, runner
@@ -54,7 +55,8 @@ async def training_run(request: web.Request) -> web.StreamResponse:
             raise web.HTTPNotFound(text="Không tìm thấy.")
         runner.refresh(session=session, run=run)
         log = runner.tail(run.log_path)
-        return render(request, "training_run.html", run=run, log=log,
+        report = load_report(run.report_dir)
+        return render(request, "training_run.html", run=run, log=log, report=report,
                       running=run.status in ("queued", "running"))
 
 

@@ -31,9 +31,11 @@ from telegram.ext import (
     filters,
 )
 
+from bot.analytics.ratings import is_rating_payload
 from bot.channels.config import TelegramConfig
 from bot.channels.guards import PayloadStore, RateLimiter, SeenSet
 from bot.channels.rasa_client import BotMessage, Button, RasaClient, RasaUnavailable
+from bot.channels.rating_replies import split_rating_buttons
 from bot.channels.render import BUSY_TEXT, RATE_LIMIT_TEXT, split_text
 from bot.observability import install_pii_filter
 
@@ -82,14 +84,24 @@ def _bridge(context: ContextTypes.DEFAULT_TYPE) -> Bridge:
 
 
 def build_keyboard(buttons: list[Button], store: PayloadStore[Button]) -> InlineKeyboardMarkup | None:
-    """One button a row; callback_data carries only a short id, the payload stays on the server."""
+    """One button a row (👍/👎 share the last row); callback_data carries only a short id, the payload stays here."""
     if not buttons:
         return None
-    rows = [
-        [InlineKeyboardButton(button.title, callback_data=f"{CALLBACK_PREFIX}{store.put(button)}")]
-        for button in buttons
-    ]
+    others, rating = split_rating_buttons(buttons)
+
+    def key(button: Button) -> InlineKeyboardButton:
+        return InlineKeyboardButton(button.title, callback_data=f"{CALLBACK_PREFIX}{store.put(button)}")
+
+    rows = [[key(button)] for button in others] + ([[key(b) for b in rating]] if rating else [])
     return InlineKeyboardMarkup(rows)
+
+
+def without_row_of(markup: InlineKeyboardMarkup | None, callback_data: str) -> InlineKeyboardMarkup | None:
+    """The keyboard less the row holding the pressed button (a rating leaves the other choices usable)."""
+    if markup is None:
+        return None
+    rows = [row for row in markup.inline_keyboard if all(b.callback_data != callback_data for b in row)]
+    return InlineKeyboardMarkup(rows) if rows else None
 
 
 @contextlib.asynccontextmanager
@@ -208,9 +220,13 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if button is None:
         await context.bot.send_message(chat_id=chat.id, text=EXPIRED_TEXT)
         return
+    rated = is_rating_payload(button.payload)
     with contextlib.suppress(TelegramError):
-        # Remove the keyboard so the same choice is not sent twice.
-        await query.edit_message_reply_markup(reply_markup=None)
+        # Remove the keyboard so the same choice is not sent twice (after a rating, only the 👍/👎 row).
+        message = query.message if rated else None
+        await query.edit_message_reply_markup(
+            reply_markup=without_row_of(getattr(message, "reply_markup", None), data)
+        )
     await context.bot.send_message(chat_id=chat.id, text=f"➡️ {button.title}")
     await converse(context, chat.id, button.payload)
 

@@ -24,6 +24,7 @@ from sanic.response import HTTPResponse
 from bot.channels.config import ZaloConfig
 from bot.channels.guards import RateLimiter, SeenSet
 from bot.channels.rasa_client import Button
+from bot.channels.rating_replies import TYPED_HINT, RatingReplyMemory, split_rating_buttons
 from bot.channels.render import (
     BUSY_TEXT,
     RATE_LIMIT_TEXT,
@@ -34,6 +35,7 @@ from bot.channels.render import (
 )
 from bot.channels.zalo_api import ZaloApi, ZaloApiError
 from bot.channels.zalo_tokens import JsonFileTokenStore, TokenStore
+from bot.feedback.delivery import hand_over
 
 logger = logging.getLogger(__name__)
 
@@ -95,11 +97,15 @@ class ZaloOutput(OutputChannel):
     def name(cls) -> str:
         return "zalo"
 
-    def __init__(self, api: ZaloApi, recipient: dict[str, str], options: OptionMemory, sender: str):
+    def __init__(
+        self, api: ZaloApi, recipient: dict[str, str], options: OptionMemory, sender: str,
+        ratings: RatingReplyMemory | None = None,
+    ):
         self.api = api
         self.recipient = recipient
         self.options = options
         self.sender = sender
+        self.ratings = ratings or RatingReplyMemory()
         self.sent = 0
 
     @property
@@ -137,8 +143,13 @@ class ZaloOutput(OutputChannel):
                 return
             except ZaloApiError as exc:
                 logger.warning("Zalo refused a button message (%s); sending numbered options", exc.code)
-        self.options.remember(self.sender, parsed)
-        await self.send_text_message(recipient_id, numbered_options(chunks[-1], parsed))
+        # Without buttons, 👍/👎 become a typed "đúng"/"sai" reply instead of numbered options.
+        parsed, rating = split_rating_buttons(parsed)
+        self.ratings.remember(self.sender, rating)
+        text = numbered_options(chunks[-1], parsed) if parsed else chunks[-1]
+        if parsed:
+            self.options.remember(self.sender, parsed)
+        await self.send_text_message(recipient_id, f"{text}\n{TYPED_HINT}" if rating else text)
 
     def _template_fits(self, buttons: list[Button]) -> bool:
         """Website visitors (anonymous) get text; followers get up to five query buttons."""
@@ -186,6 +197,7 @@ class ZaloInput(InputChannel):
         self.clock = clock
         self.seen = SeenSet()
         self.options = OptionMemory()
+        self.ratings = RatingReplyMemory()
         self.limiter = RateLimiter(config.rate_limit, config.rate_window, clock=clock)
         self._conversations: OrderedDict[str, str] = OrderedDict()
         self._tasks: set[asyncio.Task] = set()
@@ -298,14 +310,15 @@ class ZaloInput(InputChannel):
         text: str,
         msg_id: str,
     ) -> None:
-        out = ZaloOutput(self.api, recipient, self.options, sender)
+        out = ZaloOutput(self.api, recipient, self.options, sender, self.ratings)
         try:
             if not self.limiter.allow(sender):
                 if self.limiter.should_warn(sender):
                     await out.send_text_message(sender, RATE_LIMIT_TEXT)
                 return
+            await hand_over(sender, lambda notice: out.send_text_message(sender, notice))  # petition results
             message = UserMessage(
-                self.options.resolve(sender, text),
+                self.options.resolve(sender, self.ratings.resolve(sender, text)),
                 out,
                 sender,
                 input_channel=self.name(),

@@ -3,17 +3,20 @@
 python -m bot.feedback export --out petitions.csv
 python -m bot.feedback delete PA-7K3Q-M2XD
 python -m bot.feedback purge
+python -m bot.feedback notify      # push petition results still owed to Telegram/Zalo chats (the web app also does)
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import csv
 import datetime as dt
 import logging
 import sys
 from pathlib import Path
 
+from bot.feedback.delivery import push_pending
 from bot.feedback.storage import EXPORT_COLUMNS, delete_petition, export_rows, purge_expired
 from bot.feedback.tracking import parse_tracking_code
 from bot.knowledge.db import session_scope
@@ -29,8 +32,13 @@ def main(argv: list[str] | None = None) -> int:
     delete = sub.add_parser("delete", help="erase one petition by tracking code")
     delete.add_argument("code")
     sub.add_parser("purge", help="erase petitions whose retention period has ended")
+    sub.add_parser("notify", help="push petition results not yet delivered to Telegram/Zalo chats")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(message)s")
+    if args.command == "notify":
+        report = asyncio.run(push_pending())
+        logger.info("sent %d, waiting for the citizen %d, failed %d", report.sent, report.waiting, len(report.failed))
+        return 1 if report.failed else 0
 
     with session_scope() as session:
         if args.command == "export":

@@ -5,12 +5,13 @@ from __future__ import annotations
 from bot.settings import get_settings
 
 # Bump when the wording changes: the stored petition records which notice the citizen agreed to.
-NOTICE_VERSION = "2026-11-v1"
+NOTICE_VERSION = "2026-12-v2"
 
 _NOTICE = (
     "Trước khi tiếp nhận, xin bạn lưu ý: để xử lý phản ánh, kiến nghị theo Nghị định 20/2008/NĐ-CP, "
     "chúng tôi cần ghi lại họ tên, địa chỉ, số điện thoại hoặc e-mail và nội dung bạn cung cấp. "
-    "Các thông tin này chỉ dùng để xem xét, chuyển cơ quan có thẩm quyền và trả lời bạn; "
+    "Các thông tin này (cùng kênh trò chuyện này, để báo kết quả cho bạn) chỉ dùng để xem xét, "
+    "chuyển cơ quan có thẩm quyền và trả lời bạn; "
     "được lưu {days} ngày rồi xóa, theo Luật Bảo vệ dữ liệu cá nhân số 91/2025/QH15. "
     'Bạn có đồng ý cho chúng tôi xử lý các thông tin này không? (trả lời "đồng ý" hoặc "không")'
 )

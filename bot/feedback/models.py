@@ -15,6 +15,16 @@ STATUS_TRANSFERRED = "transferred"
 STATUS_PROCESSING = "processing"
 STATUS_ANSWERED = "answered"
 STATUS_NOT_ACCEPTED = "not_accepted"
+# Staff-facing names of the same statuses (Nghị định 20/2008/NĐ-CP workflow).
+STATUS_STAFF_LABELS = {
+    "received": "Tiếp nhận",
+    "processing": "Đang xử lý",
+    "answered": "Đã trả lời",
+    "transferred": "Chuyển cơ quan khác",
+    "not_accepted": "Không đủ điều kiện (NĐ 20/2008)",
+}
+# Statuses that end the handling in this office; the citizen is told when one is reached.
+CLOSED_STATUSES = frozenset({"answered", "transferred", "not_accepted"})
 STATUS_LABELS = {
     STATUS_RECEIVED: "Đã tiếp nhận, đang chờ phân loại",
     STATUS_TRANSFERRED: "Đã chuyển đến cơ quan có thẩm quyền xử lý",
@@ -50,9 +60,23 @@ class Petition(Base):
     retain_until: Mapped[dt.date] = Column(Date, nullable=False, index=True)
     created_at: Mapped[dt.datetime] = Column(DateTime, nullable=False, default=_now)
     updated_at: Mapped[dt.datetime] = Column(DateTime, nullable=False, default=_now, onupdate=_now)
+    # Handling (issue 12): who handles it, what was answered, and the deadlines.
+    channel: Mapped[str] = Column(String(20), nullable=False, default="")  # telegram, zalo, web, other
+    # The chat to tell the result to (raw Telegram/Zalo sender id, with consent); erased once told.
+    reply_address: Mapped[str] = Column(String(200), nullable=False, default="")
+    assigned_agency: Mapped[str] = Column(String(200), nullable=False, default="")
+    assigned_officer: Mapped[str] = Column(String(100), nullable=False, default="")
+    transferred_to: Mapped[str] = Column(String(200), nullable=False, default="")
+    answer_text: Mapped[str] = Column(Text, nullable=False, default="")  # shown to the citizen
+    answer_due: Mapped[dt.date | None] = Column(Date, nullable=True)  # the answer date staff set
+    transfer_due: Mapped[dt.date | None] = Column(Date, nullable=True)  # received + 5 working days
+    closed_at: Mapped[dt.datetime | None] = Column(DateTime, nullable=True, index=True)
 
     events: Mapped[list[PetitionEvent]] = relationship(
         "PetitionEvent", back_populates="petition", cascade="all, delete-orphan", order_by="PetitionEvent.id"
+    )
+    notices: Mapped[list[PetitionNotice]] = relationship(
+        "PetitionNotice", cascade="all, delete-orphan", order_by="PetitionNotice.id"
     )
 
 
@@ -71,3 +95,29 @@ class PetitionEvent(Base):
     created_at: Mapped[dt.datetime] = Column(DateTime, nullable=False, default=_now)
 
     petition: Mapped[Petition] = relationship("Petition", back_populates="events")
+
+
+NOTICE_PENDING = "pending"
+NOTICE_SENT = "sent"
+NOTICE_FAILED = "failed"  # gave up after several attempts (e.g. the citizen blocked the bot)
+
+
+class PetitionNotice(Base):
+    """A message owed to the citizen about their petition, delivered by push or at their next contact.
+
+    ``address`` is the raw chat id (Telegram chat, Zalo user) needed to push; it is erased once delivered.
+    """
+
+    __tablename__ = "petition_notices"
+
+    id: Mapped[int] = Column(Integer, primary_key=True)
+    petition_id: Mapped[int] = Column(ForeignKey("petitions.id", ondelete="CASCADE"), nullable=False, index=True)
+    channel: Mapped[str] = Column(String(20), nullable=False, default="")
+    address: Mapped[str] = Column(String(200), nullable=False, default="")
+    conversation_ref: Mapped[str] = Column(String(64), nullable=False, default="", index=True)
+    text: Mapped[str] = Column(Text, nullable=False, default="")
+    status: Mapped[str] = Column(String(20), nullable=False, default=NOTICE_PENDING, index=True)
+    attempts: Mapped[int] = Column(Integer, nullable=False, default=0)
+    last_error: Mapped[str] = Column(String(200), nullable=False, default="")
+    created_at: Mapped[dt.datetime] = Column(DateTime, nullable=False, default=_now)
+    sent_at: Mapped[dt.datetime | None] = Column(DateTime, nullable=True)

@@ -38,6 +38,19 @@ def status_reply(view: PetitionStatusView) -> str:
         f"Phản ánh {view.tracking_code} (tiếp nhận ngày {view.received_on:%d/%m/%Y}): {view.status_label}. "
         f"Cập nhật lần cuối ngày {view.updated_on:%d/%m/%Y}."
     )
+    if view.transferred_to:
+        text += f"\nĐã chuyển đến: {view.transferred_to}."
+    if view.answer:
+        text += f"\nTrả lời của cơ quan xử lý: {view.answer}"
     if view.note:
         text += f"\nGhi chú của cơ quan xử lý: {view.note}"
     return text
+
+
+def result_notice(view: PetitionStatusView) -> str:
+    """What the citizen is sent (Telegram, Zalo, web widget) when their petition reaches a result."""
+    return (
+        f"Phản ánh, kiến nghị {view.tracking_code} của anh/chị đã có kết quả.\n{status_reply(view)}\n"
+        f'Anh/chị có thể tra cứu lại bất cứ lúc nào: "tra cứu phản ánh {view.tracking_code}" '
+        "kèm số điện thoại (hoặc e-mail) đã khai."
+    )

@@ -14,7 +14,17 @@ from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from bot.feedback.models import STATUS_LABELS, STATUS_RECEIVED, Petition, PetitionEvent
+from bot.analytics.identity import channel_of, sender_hash
+from bot.feedback.deadlines import transfer_deadline
+from bot.feedback.models import (
+    STATUS_ANSWERED,
+    STATUS_LABELS,
+    STATUS_RECEIVED,
+    STATUS_TRANSFERRED,
+    Petition,
+    PetitionEvent,
+    PetitionNotice,
+)
 from bot.feedback.tracking import new_tracking_code
 from bot.feedback.validation import KIND_EMAIL, KIND_PHONE, Contact
 from bot.knowledge.db import session_scope
@@ -25,6 +35,9 @@ from bot.text.normalize import fold, normalize
 logger = logging.getLogger(__name__)
 
 SessionFactory = Callable[[], AbstractContextManager[Session]]
+# Senders whose chat the result can be pushed to (Telegram chats, Zalo followers); the web widget and Zalo
+# website visitors get it at their next visit or message.
+PUSH_PREFIXES = ("tg:", "zalo:")
 
 
 class PetitionStoreError(Exception):
@@ -60,12 +73,13 @@ class PetitionStatusView:
     note: str
     received_on: dt.date
     updated_on: dt.date
+    answer: str = ""
+    transferred_to: str = ""
 
 
 def conversation_ref(conversation_id: str) -> str:
     """A keyed hash of the sender id, so the table never holds raw chat ids."""
-    key = get_settings().secret_key.encode()
-    return hmac.new(key, conversation_id.encode(), hashlib.sha256).hexdigest()[:32]
+    return sender_hash(conversation_id)
 
 
 def idempotency_key(*, conversation_id: str, draft: PetitionDraft) -> str:
@@ -119,6 +133,9 @@ def _insert(
         subject=normalize(draft.subject),
         content=normalize(draft.content),
         conversation_ref=conversation_ref(conversation_id),
+        channel=channel_of(conversation_id),
+        reply_address=conversation_id[:200] if conversation_id.startswith(PUSH_PREFIXES) else "",
+        transfer_due=transfer_deadline(now.date()),
         status=STATUS_RECEIVED,
         consent_version=consent_version,
         consent_at=now,
@@ -196,6 +213,11 @@ def lookup_petition(*, session: Session, tracking_code: str, contact: Contact) -
     ).scalar_one_or_none()
     if petition is None or not _contact_matches(petition, contact):
         return None
+    return status_view(petition)
+
+
+def status_view(petition: Petition) -> PetitionStatusView:
+    """What the sender may see: status, dates, and the answer or the agency it went to."""
     return PetitionStatusView(
         tracking_code=petition.tracking_code,
         status=petition.status,
@@ -203,6 +225,8 @@ def lookup_petition(*, session: Session, tracking_code: str, contact: Contact) -
         note=petition.status_note,
         received_on=petition.created_at.date(),
         updated_on=petition.updated_at.date(),
+        answer=petition.answer_text if petition.status == STATUS_ANSWERED else "",
+        transferred_to=petition.transferred_to if petition.status == STATUS_TRANSFERRED else "",
     )
 
 
@@ -235,6 +259,7 @@ def purge_expired(*, session: Session, today: dt.date) -> int:
     if not ids:
         return 0
     session.execute(delete(PetitionEvent).where(PetitionEvent.petition_id.in_(ids)))
+    session.execute(delete(PetitionNotice).where(PetitionNotice.petition_id.in_(ids)))
     session.execute(delete(Petition).where(Petition.id.in_(ids)))
     return len(ids)
 

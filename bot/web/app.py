@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import html
 import logging
+import re
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
 from string import Template
 
 from aiohttp import web
+from sqlalchemy.exc import SQLAlchemyError
 
-from bot.channels.config import env, env_int, is_placeholder
+from bot.channels.config import env, env_float, env_int, is_placeholder
+from bot.feedback.delivery import push_pending, take_for_sender
 from bot.settings import get_settings
 
 logger = logging.getLogger(__name__)
@@ -28,11 +34,14 @@ class WebConfig:
     # The Rasa URL as the citizen's browser sees it (often a public https URL behind a proxy).
     widget_rasa_url: str = "http://localhost:5005"
     zalo_oa_id: str = ""
+    # Seconds between retries of petition results not yet pushed to Telegram/Zalo (0 = never).
+    notice_interval: float = 120.0
 
     @classmethod
     def from_env(cls) -> WebConfig:
         settings = get_settings()
         return cls(
+            notice_interval=env_float("PETITION_NOTICE_INTERVAL", cls.notice_interval),
             host=env("WEB_HOST", "127.0.0.1"),
             port=env_int("WEB_PORT", settings.web_port),
             widget_rasa_url=env("WIDGET_RASA_URL", settings.rasa_url).rstrip("/"),
@@ -91,6 +100,57 @@ def mount_admin(app: web.Application) -> bool:
     return True
 
 
+SENDER_RE = re.compile(r"^web:[0-9a-f]{8,64}$")
+NOTICE_CORS = {
+    "Access-Control-Allow-Origin": "*",
+    "Access-Control-Allow-Methods": "POST, OPTIONS",
+    "Access-Control-Allow-Headers": "Content-Type",
+    "Cache-Control": "no-store",
+}
+
+
+async def widget_notices(request: web.Request) -> web.Response:
+    """The widget asks, when it loads, whether a petition result waits for this browser's sender id."""
+    if request.method == "OPTIONS":
+        return web.Response(headers=NOTICE_CORS)
+    try:
+        body = await request.json()
+    except ValueError:
+        return web.json_response({"error": "bad request"}, status=400, headers=NOTICE_CORS)
+    sender = body.get("sender") if isinstance(body, dict) else None
+    if not isinstance(sender, str) or not SENDER_RE.match(sender):
+        return web.json_response({"error": "bad request"}, status=400, headers=NOTICE_CORS)
+    try:
+        texts = await asyncio.to_thread(take_for_sender, sender)
+    except SQLAlchemyError:
+        logger.exception("could not read waiting petition notices")
+        texts = []
+    return web.json_response([{"text": t} for t in texts], headers=NOTICE_CORS)
+
+
+async def _push_notices_forever(interval: float) -> None:
+    """Retry petition results that could not be pushed at once (Telegram down, Zalo token refresh...)."""
+    while True:
+        try:
+            await push_pending()
+        except SQLAlchemyError:
+            logger.exception("petition notice retry failed")
+        await asyncio.sleep(interval)
+
+
+def start_notice_pusher(app: web.Application, interval: float) -> None:
+    """Run the retry loop for the app's lifetime (aiohttp's cleanup context: started and cancelled with it)."""
+
+    async def pusher(_app: web.Application) -> AsyncIterator[None]:
+        task = asyncio.create_task(_push_notices_forever(interval))
+        yield
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+
+    app.cleanup_ctx.append(pusher)
+
+
 def create_app(config: WebConfig | None = None, *, with_admin: bool = True) -> web.Application:
     """Demo page at /, widget files under /widget/, /healthz, and the staff admin under /admin."""
     config = config or WebConfig.from_env()
@@ -106,7 +166,10 @@ def create_app(config: WebConfig | None = None, *, with_admin: bool = True) -> w
     app = web.Application(middlewares=[security_headers], client_max_size=ADMIN_MAX_REQUEST_BYTES)
     app.router.add_get("/", demo)
     app.router.add_get("/healthz", healthz)
+    app.router.add_route("*", "/widget/api/notices", widget_notices)
     app.router.add_static("/widget/", STATIC_DIR, show_index=False, follow_symlinks=False)
     if with_admin:
         mount_admin(app)
+        if config.notice_interval > 0:
+            start_notice_pusher(app, config.notice_interval)
     return app

@@ -30,7 +30,8 @@ async def test_inbox_status_note_export_delete(client: TestClient, users: dict[s
     assert first in html and second in html
 
     await client.post(f"/admin/petitions/{first}/status", data={
-        "csrf_token": csrf, "status": "transferred", "note": "Đã chuyển Công an xã"})
+        "csrf_token": csrf, "status": "transferred", "transferred_to": "Công an xã Gio Linh",
+        "note": "Đã chuyển Công an xã"})
     await client.post(f"/admin/petitions/{first}/note", data={"csrf_token": csrf, "note": "Gọi lại thứ hai"})
     with db.session_scope() as s:
         p = s.execute(select(Petition).where(Petition.tracking_code == first)).scalar_one()

@@ -113,7 +113,8 @@ class Stack:
         self._action_port = action_port
         self.processes.append(self._start_actions())
         self.processes.append(subprocess.Popen(
-            [str(VENV_BIN / "rasa"), "run", "--enable-api", "--model", str(model), "--port", str(rasa_port),
+            # --cors as in scripts/run.sh: the web widget calls Rasa from another origin.
+            [str(VENV_BIN / "rasa"), "run", "--enable-api", "--cors", "*", "--model", str(model), "--port", str(rasa_port),
              "--endpoints", str(endpoints), "--credentials", str(credentials), "--interface", "127.0.0.1"],
             cwd=ROOT, env=self.env, stdout=rasa_log.open("w"), stderr=subprocess.STDOUT,
         ))

@@ -16,6 +16,8 @@
   var titleText = (script && script.getAttribute("data-title")) || "Trợ lý thủ tục hành chính";
   var position = script && script.getAttribute("data-position") === "left" ? "left" : "right";
   var cssUrl = script && script.src ? new URL("widget.css", script.src).href : "widget.css";
+  var noticesUrl = script && script.src ? new URL("api/notices", script.src).href : "api/notices";
+  var RATING_PREFIX = "/rate_answer{";
   var STORAGE_KEY = "qtw-sender-id";
   var TIMEOUT_MS = 20000;
   var MAX_LENGTH = 1000;
@@ -39,13 +41,27 @@
       "hoặc tra cứu tại https://dichvucong.gov.vn",
     empty: "Xin lỗi, tôi chưa có câu trả lời. Anh/chị vui lòng hỏi lại theo cách khác.",
     note: "Thông tin mang tính hướng dẫn; kết quả chính thức do cơ quan có thẩm quyền trả lời.",
-    image: "Hình ảnh kèm theo"
+    image: "Hình ảnh kèm theo",
+    rate: "Đánh giá câu trả lời",
+    rateUp: "Câu trả lời đúng, hữu ích",
+    rateDown: "Câu trả lời sai hoặc chưa đúng",
+    notice: "Có kết quả phản ánh, kiến nghị của anh/chị"
   };
 
   function randomId() {
     var bytes = new Uint8Array(12);
     (window.crypto || window.msCrypto).getRandomValues(bytes);
     return Array.prototype.map.call(bytes, function (b) { return ("0" + b.toString(16)).slice(-2); }).join("");
+  }
+
+  /* The id this browser already used, or null on a first visit (nothing is created just to look). */
+  function existingSenderId() {
+    try {
+      var stored = window.localStorage.getItem(STORAGE_KEY);
+      return stored && /^web:[0-9a-f]{8,64}$/.test(stored) ? stored : null;
+    } catch (e) {
+      return null;
+    }
   }
 
   var memorySender = null;
@@ -191,6 +207,11 @@
     log.scrollTop = log.scrollHeight;
   }
 
+  /* A new answer is shown from its first line: a long one must not open on its last line (phones). */
+  function scrollToStart(node) {
+    log.scrollTop = Math.max(0, log.scrollTop + node.getBoundingClientRect().top - log.getBoundingClientRect().top - 8);
+  }
+
   function addMessage(who, text) {
     var row = el("div", "qtw-msg qtw-msg-" + who);
     row.appendChild(el("span", "qtw-visually-hidden", (who === "user" ? TEXT.you : TEXT.bot) + ": "));
@@ -222,16 +243,35 @@
     scrollToEnd();
   }
 
+  function isRating(b) {
+    return b.payload.indexOf(RATING_PREFIX) === 0;
+  }
+
   function addButtons(buttons) {
-    var group = el("div", "qtw-buttons");
+    var valid = buttons.filter(function (b) {
+      return b && typeof b.title === "string" && typeof b.payload === "string";
+    });
+    var choices = valid.filter(function (b) { return !isRating(b); });
+    var ratings = valid.filter(isRating);
+    if (choices.length) {
+      addButtonGroup(choices, "qtw-buttons", TEXT.choices);
+    }
+    if (ratings.length) {
+      addButtonGroup(ratings, "qtw-buttons qtw-rating", TEXT.rate);
+    }
+  }
+
+  /* One group of buttons; a click disables its own group only (rating leaves "xem thêm" usable). */
+  function addButtonGroup(buttons, className, groupLabel) {
+    var group = el("div", className);
     group.setAttribute("role", "group");
-    group.setAttribute("aria-label", TEXT.choices);
+    group.setAttribute("aria-label", groupLabel);
     buttons.forEach(function (b) {
-      if (!b || typeof b.title !== "string" || typeof b.payload !== "string") {
-        return;
-      }
       var button = el("button", "qtw-choice", b.title);
       button.type = "button";
+      if (isRating(b)) {
+        button.setAttribute("aria-label", b.title === "👍" ? TEXT.rateUp : b.title === "👎" ? TEXT.rateDown : b.title);
+      }
       button.addEventListener("click", function () {
         Array.prototype.forEach.call(group.querySelectorAll("button"), function (other) {
           other.disabled = true;
@@ -244,7 +284,6 @@
       group.appendChild(button);
     });
     log.appendChild(group);
-    scrollToEnd();
   }
 
   function setTyping(on) {
@@ -254,10 +293,12 @@
   }
 
   function render(messages) {
+    var first = null;
     if (!Array.isArray(messages) || messages.length === 0) {
-      addMessage("bot", TEXT.empty);
+      scrollToStart(addMessage("bot", TEXT.empty));
       return;
     }
+    var before = log.lastChild;
     messages.forEach(function (m) {
       if (!m || typeof m !== "object") {
         return;
@@ -272,6 +313,10 @@
         addButtons(m.buttons);
       }
     });
+    first = before ? before.nextSibling : log.firstChild;
+    if (first) {
+      scrollToStart(first);
+    }
   }
 
   function send(message) {
@@ -292,7 +337,7 @@
       })
       .then(render)
       .catch(function () {
-        addMessage("bot", TEXT.busy);
+        scrollToStart(addMessage("bot", TEXT.busy));
       })
       .then(function () {
         if (timer) {
@@ -309,6 +354,15 @@
     if (!greeted) {
       greeted = true;
       addMessage("bot", TEXT.greeting);
+    }
+    var badge = bubble.querySelector(".qtw-badge");
+    if (badge) {
+      badge.remove();
+      bubble.setAttribute("aria-label", TEXT.open);
+    }
+    if (pendingStart) {
+      scrollToStart(pendingStart);
+      pendingStart = null;
     }
     input.focus();
   }
@@ -346,8 +400,46 @@
     send(text.slice(0, MAX_LENGTH));
   });
 
+  /* A returning visitor: show petition results that came while they were away (same browser only). */
+  function fetchNotices() {
+    var sender = existingSenderId();
+    if (!sender || !window.fetch) {
+      return;
+    }
+    fetch(noticesUrl, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ sender: sender })
+    })
+      .then(function (response) { return response.ok ? response.json() : []; })
+      .then(function (notices) {
+        if (!Array.isArray(notices) || !notices.length) {
+          return;
+        }
+        greeted = true;
+        addMessage("bot", TEXT.greeting);
+        var first = null;
+        notices.forEach(function (n) {
+          if (n && typeof n.text === "string" && n.text) {
+            var row = addMessage("bot", n.text);
+            row.classList.add("qtw-notice");
+            first = first || row;
+          }
+        });
+        var badge = el("span", "qtw-badge", String(notices.length));
+        badge.setAttribute("aria-hidden", "true");
+        bubble.appendChild(badge);
+        bubble.setAttribute("aria-label", TEXT.open + ". " + TEXT.notice);
+        pendingStart = first;
+      })
+      .catch(function () { /* the widget works without it */ });
+  }
+
+  var pendingStart = null;
+
   function mount() {
     document.body.appendChild(host);
+    fetchNotices();
   }
   if (document.body) {
     mount();
