@@ -1,7 +1,7 @@
 """understanding: vocabulary, labelled questions, trained rankers, data version counter
 
 Revision ID: 0009_understanding
-Revises: 0004_merge
+Revises: 0008_staff_insight
 Create Date: 2026-12-01 14:00:00
 """
 import datetime
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 
 revision = '0009_understanding'
-down_revision = '0004_merge'
+down_revision = '0008_staff_insight'
 branch_labels = None
 depends_on = None
 
