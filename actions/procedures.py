@@ -1,4 +1,4 @@
-"""Answer questions about procedures: which document, how long, how much, where, online, steps."""
+"""Answer what citizens ask: procedure facts, one-stop and petition FAQ, or an honest "not in our data"."""
 
 from __future__ import annotations
 
@@ -13,14 +13,23 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from actions.messages import BUSY_TEXT, send
 from actions.status import followup_for_reference
-from bot.analytics import record_turn
-from bot.assistant import record_if_unanswered, respond
+from bot.dialogue import Turn, respond
+from bot.understanding.query import NluResult
 
 logger = logging.getLogger(__name__)
 
 
+def _turn(tracker: Tracker) -> Turn:
+    return Turn(
+        last_codes=tuple(tracker.get_slot("procedure_codes") or ()),
+        offered_codes=tuple(tracker.get_slot("offered_codes") or ()),
+        pending_fact=tracker.get_slot("pending_fact"),
+        more=tuple(tracker.get_slot("more_chunks") or ()),
+    )
+
+
 class ActionAnswerQuestion(Action):
-    """Resolve the procedure and the asked fact, then answer from the knowledge base."""
+    """One entry point for every informational message: bot.dialogue decides and renders the reply."""
 
     def name(self) -> str:
         return "action_answer_question"
@@ -29,36 +38,27 @@ class ActionAnswerQuestion(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         message = tracker.latest_message or {}
+        text = message.get("text") or ""
         # A tracking or application code means a status request, whatever the NLU made of it.
-        followup = followup_for_reference(message.get("text") or "")
+        followup = followup_for_reference(text)
         if followup is not None:
             return [followup]
-        intent = (message.get("intent") or {}).get("name")
-        confidence = float((message.get("intent") or {}).get("confidence") or 0.0)
-        chosen = next(tracker.get_latest_entity_values("procedure_code"), None) if intent == "choose_procedure" else None
+        nlu = NluResult.from_message(message)
+        chosen = next(tracker.get_latest_entity_values("procedure_code"), None) if nlu.intent == "choose_procedure" else None
         try:
             reply = await asyncio.to_thread(
-                respond,
-                message.get("text") or "",
-                intent=intent,
-                confidence=confidence,
-                last_codes=tracker.get_slot("procedure_codes") or [],
-                chosen_code=chosen,
-                pending_fact=tracker.get_slot("pending_fact"),
+                respond, text, nlu=nlu, turn=_turn(tracker), chosen_code=chosen, sender_id=tracker.sender_id
             )
         except SQLAlchemyError:
             logger.exception("knowledge base unavailable while answering")
             dispatcher.utter_message(text=BUSY_TEXT)
             return []
         send(dispatcher, reply)
-        text = message.get("text") or ""
-        await asyncio.to_thread(
-            record_if_unanswered, reply, text, sender_id=tracker.sender_id, intent=intent, confidence=confidence
-        )
-        await asyncio.to_thread(record_turn, reply, sender_id=tracker.sender_id, intent=intent)
-        events: list[EventType] = []
+        events: list[EventType] = [
+            SlotSet("pending_fact", reply.fact.value if reply.kind in ("clarify", "need_procedure") and reply.fact else None),
+            SlotSet("offered_codes", reply.offered_codes or None),
+            SlotSet("more_chunks", reply.more or None),
+        ]
         if reply.procedure_codes:
             events.append(SlotSet("procedure_codes", reply.procedure_codes))
-        pending = reply.fact.value if reply.kind in ("clarify", "need_procedure") and reply.fact else None
-        events.append(SlotSet("pending_fact", pending))
         return events

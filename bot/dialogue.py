@@ -18,7 +18,7 @@ from threading import Lock
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from bot.analytics import record_unanswered
+from bot.analytics import record_turn, record_unanswered
 from bot.answers.compose import answer as compose_answer
 from bot.answers.facts import FACT_LABELS, INTENT_FACTS, Fact
 from bot.feedback.info import MISPRINT_NOTE, mentions_misprinted_decree
@@ -305,24 +305,61 @@ def respond(
     text: str,
     *,
     nlu: NluResult | None = None,
-    turn: Turn = Turn(),
+    turn: Turn | None = None,
     chosen_code: str | None = None,
     today: dt.date | None = None,
+    sender_id: str = "",
 ) -> Reply:
-    """The reply to one message: one database session, one analysis, one decision."""
+    """The reply to one message: one database session, one analysis, one decision.
+
+    With ``sender_id`` the turn is recorded for the dashboard (and an unanswered question for staff)
+    in the same session.
+    """
     today = today or _today()
+    turn = turn or Turn()
+    nlu = nlu or NluResult()
     with session_scope() as session:
         res = cache.get(session=session)
-        if chosen_code:
-            fact = Fact(turn.pending_fact) if turn.pending_fact in Fact._value2member_map_ else Fact.OVERVIEW
-            query = analyse("", lexicon=res.lexicon)
-            return render(Decision("answer", fact, (chosen_code,), confidence=1.0), res, session, query, today)
-        if (nlu or NluResult()).intent == "ask_more" and turn.more:
-            return Reply(turn.more[0], "more", [Button("Xem thêm", MORE_PAYLOAD)] if len(turn.more) > 1 else [],
-                         list(turn.last_codes), more=list(turn.more[1:]))
         query = analyse(text, lexicon=res.lexicon, name_words=res.procedures.name_words, nlu=nlu)
-        decision = decide(query, res, turn)
-        return render(decision, res, session, query, today)
+        reply = _reply(query, res, session, turn, chosen_code, today)
+        if sender_id:
+            _record(session, reply, query, sender_id)
+        return reply
+
+
+def _reply(query: Query, res: Resources, session: Session, turn: Turn, chosen: str | None, today: dt.date) -> Reply:
+    nlu = query.nlu
+    if chosen:
+        fact = Fact(turn.pending_fact) if turn.pending_fact in Fact._value2member_map_ else Fact.OVERVIEW
+        return render(Decision("answer", fact, (chosen,), confidence=1.0), res, session, query, today)
+    if nlu.intent == "ask_more" and turn.more:
+        buttons = [Button("Xem thêm", MORE_PAYLOAD)] if len(turn.more) > 1 else []
+        return Reply(turn.more[0], "more", buttons, list(turn.last_codes), more=list(turn.more[1:]))
+    if nlu.intent == "deny" and nlu.confidence >= ROUTE_CONFIDENCE and turn.offered_codes:
+        return Reply(
+            "Xin lỗi tôi chưa hiểu đúng. Bạn mô tả lại việc cần làm giúp tôi (ví dụ: \"làm lại căn cước bị mất\"), "
+            "hoặc gõ tên thủ tục. " + _portal(), "need_procedure",
+        )
+    if nlu.intent in ("affirm", "deny") and nlu.confidence >= ROUTE_CONFIDENCE and not turn.offered_codes:
+        return Reply("Bạn cần tôi giúp tra cứu thủ tục nào ạ?", "chitchat")
+    return render(decide(query, res, turn), res, session, query, today)
+
+
+UNANSWERED_KINDS = {"not_in_data", "out_of_scope", "need_procedure", "clarify"}
+
+
+def _record(session: Session, reply: Reply, query: Query, sender_id: str) -> None:
+    """The dashboard's turn row and, when the bot could not answer, a masked copy for staff."""
+    try:
+        with session.begin_nested():
+            record_turn(reply, sender_id=sender_id, intent=query.nlu.intent, session=session)
+            if reply.kind in UNANSWERED_KINDS or query.nlu.intent == "nlu_fallback":
+                record_unanswered(
+                    query.text, sender_hash=hashlib.sha256(sender_id.encode()).hexdigest()[:32],
+                    intent=query.nlu.intent, confidence=query.nlu.confidence, session=session,
+                )
+    except SQLAlchemyError:
+        logger.exception("could not record the turn; the reply is sent anyway")
 
 
 def _today() -> dt.date:
@@ -331,18 +368,3 @@ def _today() -> dt.date:
     except ImportError:
         return dt.date.today()
     return today()  # type: ignore[no-any-return]
-
-
-UNANSWERED_KINDS = {"not_in_data", "out_of_scope", "need_procedure", "clarify"}
-
-
-def record_if_unanswered(reply: Reply, text: str, *, sender_id: str, nlu: NluResult) -> None:
-    """Keep a masked copy of questions we could not answer, for staff review; never fails the turn."""
-    if reply.kind not in UNANSWERED_KINDS and nlu.intent != "nlu_fallback":
-        return
-    sender_hash = hashlib.sha256(sender_id.encode()).hexdigest()[:32]
-    try:
-        with session_scope() as session:
-            record_unanswered(text, sender_hash=sender_hash, intent=nlu.intent, confidence=nlu.confidence, session=session)
-    except SQLAlchemyError:
-        logger.exception("could not record an unanswered question")

@@ -7,6 +7,7 @@ import logging
 from typing import Any
 
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
 
 from bot.analytics.identity import channel_of, sender_hash
 from bot.analytics.models import ConversationTurn
@@ -20,8 +21,8 @@ OUTCOMES = {
     "faq": "answered",
     "more": "answered",
     "clarify": "clarified",
-    "need_procedure": "not_sure",
-    "not_in_data": "unanswered",
+    "need_procedure": "clarified",
+    "not_in_data": "not_sure",
     "not_found": "unanswered",
     "out_of_scope": "unanswered",
     "empty": "unanswered",
@@ -30,7 +31,7 @@ OUTCOMES = {
 OUTCOME_LABELS = {
     "answered": "Trả lời được",
     "clarified": "Hỏi lại để chọn thủ tục",
-    "not_sure": "Chưa chắc, hỏi lại",
+    "not_sure": "Không chắc, nói rõ là chưa có dữ liệu",
     "unanswered": "Không trả lời được",
     "refused": "Từ chối (an toàn)",
     "other": "Trò chuyện khác",
@@ -41,8 +42,13 @@ def outcome_of(kind: str) -> str:
     return OUTCOMES.get(kind, "other")
 
 
-def record_turn(reply: Any, *, sender_id: str, intent: str | None = None, now: dt.datetime | None = None) -> None:
-    """Store the turn's kind, first procedure code and asked fact; never fails the turn (errors are logged)."""
+def record_turn(
+    reply: Any, *, sender_id: str, intent: str | None = None, now: dt.datetime | None = None, session: Session | None = None
+) -> None:
+    """Store the turn's kind, first procedure code and asked fact; never fails the turn (errors are logged).
+
+    With ``session`` the row joins the caller's unit of work (the dialogue's one session per turn).
+    """
     fact = getattr(reply, "fact", None)
     codes = list(getattr(reply, "procedure_codes", None) or [])
     row = ConversationTurn(
@@ -54,8 +60,11 @@ def record_turn(reply: Any, *, sender_id: str, intent: str | None = None, now: d
         fact=str(getattr(fact, "value", fact) or "")[:30],
         intent=(intent or "")[:100],
     )
+    if session is not None:
+        session.add(row)
+        return
     try:
-        with session_scope() as session:
-            session.add(row)
+        with session_scope() as own:
+            own.add(row)
     except SQLAlchemyError:
         logger.exception("could not record a conversation turn")

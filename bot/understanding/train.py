@@ -79,7 +79,6 @@ class DevOutcome:
 
 @dataclass
 class TrainReport:
-    examples: int = 0
     train_questions: int = 0
     dev_questions: int = 0
     retrieval_recall: float = 0.0
@@ -89,7 +88,6 @@ class TrainReport:
     answered_precision: float = 0.0
     clarified: float = 0.0
     abstained_no_gold: float = 0.0
-    seconds: float = 0.0
 
     def as_dict(self) -> dict:
         d = dict(self.__dict__)
@@ -108,7 +106,7 @@ def _stack(items: Sequence[Featurised]) -> tuple[np.ndarray, np.ndarray]:
     return np.vstack(rows), np.concatenate(labels)
 
 
-def _dev_outcomes(index: ProcedureIndex, ranker: Ranker, items: Sequence[Featurised]) -> tuple[np.ndarray, np.ndarray, list[DevOutcome]]:
+def _dev_outcomes(ranker: Ranker, items: Sequence[Featurised]) -> tuple[np.ndarray, np.ndarray, list[DevOutcome]]:
     x, y, outcomes = [], [], []
     for f in items:
         if not f.rows.shape[0]:
@@ -147,18 +145,26 @@ def fit_thresholds(outcomes: Sequence[DevOutcome], confidences: np.ndarray) -> T
 
 
 def fit(index: ProcedureIndex, examples: Sequence[Labelled], *, dev_share: float = 0.25, seed: int = 0) -> Ranker:
-    """Train the pair classifier, the calibrator and the thresholds."""
+    """Train the pair classifier, the calibrator and the thresholds from labelled questions."""
     started = time.monotonic()
     data = featurise(index, examples)
     train = [f for f in data if not is_dev(f.example.text, dev_share)]
     dev = [f for f in data if is_dev(f.example.text, dev_share)]
+    ranker = fit_featurised(train, dev, seed=seed)
+    ranker.report["examples"] = len(examples)
+    ranker.report["seconds"] = round(time.monotonic() - started, 1)
+    return ranker
+
+
+def fit_featurised(train: Sequence[Featurised], dev: Sequence[Featurised], *, seed: int = 0) -> Ranker:
+    """Classifier on ``train``; calibrator and thresholds on ``dev`` (questions it never saw)."""
     x, y = _stack(train)
     model = new_model(seed)
     model.fit(x, y)
     ranker = Ranker(model=model, calibrator=None)
-    cx, cy, outcomes = _dev_outcomes(index, ranker, dev)
-    calibrator = new_calibrator()
+    cx, cy, outcomes = _dev_outcomes(ranker, dev)
     if len(set(cy.tolist())) == 2:
+        calibrator = new_calibrator()
         calibrator.fit(cx, cy)
         ranker.calibrator = calibrator
     confidences = np.zeros(len(outcomes), dtype=np.float32)
@@ -168,22 +174,19 @@ def fit(index: ProcedureIndex, examples: Sequence[Labelled], *, dev_share: float
         confidences = cx[:, 0]
     ranker.thresholds = fit_thresholds(outcomes, confidences)
     report = TrainReport(
-        examples=len(examples),
         train_questions=len(train),
         dev_questions=len(dev),
-        retrieval_recall=float(np.mean([f.labels.any() for f in data if f.example.gold])) if data else 0.0,
-        top1=float(np.mean([o.top_right for o in outcomes if o.has_gold])) if outcomes else 0.0,
+        retrieval_recall=float(np.mean([float(f.labels.any()) for f in [*train, *dev] if f.example.gold] or [0.0])),
+        top1=float(np.mean([float(o.top_right) for o in outcomes if o.has_gold] or [0.0])),
         thresholds=ranker.thresholds,
-        seconds=round(time.monotonic() - started, 1),
     )
-    answered = confidences >= ranker.thresholds.answer
     if len(outcomes):
+        answered = confidences >= ranker.thresholds.answer
         report.answered = float(answered.mean())
         picked = [o for o, a in zip(outcomes, answered, strict=True) if a]
         report.answered_precision = float(np.mean([o.top_right for o in picked])) if picked else 1.0
-        clar = (confidences >= ranker.thresholds.clarify) & ~answered
-        report.clarified = float(clar.mean())
-        no_gold = [a for o, a in zip(outcomes, confidences < ranker.thresholds.clarify, strict=True) if not o.has_gold]
+        report.clarified = float(((confidences >= ranker.thresholds.clarify) & ~answered).mean())
+        no_gold = [c < ranker.thresholds.clarify for o, c in zip(outcomes, confidences, strict=True) if not o.has_gold]
         report.abstained_no_gold = float(np.mean(no_gold)) if no_gold else 1.0
     ranker.report = report.as_dict()
     logger.info("ranker trained: %s", ranker.report)
