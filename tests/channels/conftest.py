@@ -22,7 +22,7 @@ async def bot_api():
 async def rasa():
     fake = FakeRasa()
     app = web.Application()
-    app.router.add_post("/webhooks/rest/webhook", fake.handle)
+    app.router.add_post("/webhooks/telegram/webhook", fake.handle)
     fake.server = await serve(app)
     yield fake
     await fake.server.close()
