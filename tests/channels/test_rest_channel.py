@@ -146,3 +146,12 @@ async def test_unconfigured_bridge_channel_refuses_everything(unused_tcp_port):
             assert (await bridge_say(http, "tg:1", "changeme")).status_code == 403
     finally:
         await running.close()
+
+
+def test_widget_conversation_ids_are_random_and_unguessable():
+    """The public endpoint trusts web: ids because they carry 96 random bits from the browser's CSPRNG."""
+    from bot.web.app import STATIC_DIR
+
+    script = (STATIC_DIR / "widget.js").read_text(encoding="utf-8")
+    assert "new Uint8Array(12)" in script and "getRandomValues(bytes)" in script
+    assert '"web:" + randomId()' in script and "Math.random" not in script
