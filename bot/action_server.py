@@ -16,7 +16,7 @@ from rasa_sdk.endpoint import create_app
 from sanic import Sanic, response
 from sanic.request import Request
 
-from bot.channels.config import env, env_int
+from bot.settings import env, env_int, get_settings
 
 logger = logging.getLogger(__name__)
 
@@ -41,6 +41,7 @@ def build_app(token: str = "", *, actions: str = "actions") -> Sanic:
 
 
 def main() -> None:
+    get_settings()  # in production, refuses placeholder secrets and URLs before serving anything
     utils.configure_colored_logging("INFO")
     utils.update_sanic_log_level()
     host = env("ACTION_SERVER_HOST", "127.0.0.1")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import subprocess
 
 import httpx
 import pytest
@@ -70,3 +71,11 @@ def test_make_run_keeps_rasas_api_and_the_action_server_on_loopback():
     assert '"${auth[@]}"' in rasa and 'auth=(--auth-token "$RASA_AUTH_TOKEN")' in RUN_SH
     assert re.search(r"ACTION_SERVER_HOST=127\.0\.0\.1 \.venv/bin/python -m bot\.action_server", RUN_SH)
     assert "-m rasa_sdk" not in RUN_SH
+
+
+def test_env_example_can_be_sourced_by_make_run():
+    """scripts/run.sh sources .env under `set -e`: a copied .env.example must load cleanly."""
+    script = "set -euo pipefail; set -a; . ./.env.example; set +a; printf %s \"$NATIONAL_HOTLINE\""
+    result = subprocess.run(["bash", "-c", script], cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=30)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "1800 1096"

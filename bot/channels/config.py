@@ -2,39 +2,18 @@
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from urllib.parse import urlparse
 
-from bot.settings import PROJECT_ROOT, get_settings
-
-# Values that mean "not configured": .env.example ships these.
-PLACEHOLDERS = {"", "changeme", "change-me", "replace-me", "secret", "placeholder"}
-
-
-def env(name: str, default: str = "") -> str:
-    """One environment variable, stripped, with a default for missing or blank values."""
-    value = os.environ.get(name)
-    return default if value is None or value.strip() == "" else value.strip()
-
-
-def env_float(name: str, default: float) -> float:
-    try:
-        return float(env(name, str(default)))
-    except ValueError:
-        return default
-
-
-def env_int(name: str, default: int) -> int:
-    try:
-        return int(env(name, str(default)))
-    except ValueError:
-        return default
-
-
-def is_placeholder(value: str | None) -> bool:
-    """True for unset values and the placeholders shipped in .env.example."""
-    return value is None or value.strip().lower() in PLACEHOLDERS or value.strip().startswith("${")
+from bot.settings import (
+    MIN_SECRET_LENGTH,
+    PROJECT_ROOT,
+    env,
+    env_float,
+    env_int,
+    get_settings,
+    is_placeholder,
+)
 
 
 def env_list(name: str, default: str = "") -> list[str]:
@@ -75,7 +54,7 @@ class RestConfig:
 
 def strong_secret(value: str) -> bool:
     """A shared secret worth the name: set, not a placeholder, 16+ characters."""
-    return not is_placeholder(value) and len(value) >= 16
+    return not is_placeholder(value) and len(value) >= MIN_SECRET_LENGTH
 
 
 @dataclass(frozen=True)
