@@ -132,6 +132,46 @@ class FakeRasa:
         return web.json_response(self.reply(body["sender"], body["message"]))
 
 
+CHAT_ID = 4242
+
+
+def text_update(update_id: int, text: str, chat_id: int = CHAT_ID) -> dict:
+    return {
+        "update_id": update_id,
+        "message": {
+            "message_id": update_id,
+            "date": 1_700_000_000,
+            "chat": {"id": chat_id, "type": "private", "first_name": "Dân"},
+            "from": {"id": chat_id, "is_bot": False, "first_name": "Dân"},
+            "text": text,
+            **(
+                {"entities": [{"type": "bot_command", "offset": 0, "length": len(text)}]}
+                if text.startswith("/")
+                else {}
+            ),
+        },
+    }
+
+
+def callback_update(update_id: int, data: str, chat_id: int = CHAT_ID) -> dict:
+    return {
+        "update_id": update_id,
+        "callback_query": {
+            "id": f"cq{update_id}",
+            "chat_instance": "ci",
+            "from": {"id": chat_id, "is_bot": False, "first_name": "Dân"},
+            "data": data,
+            "message": {
+                "message_id": 7,
+                "date": 1_700_000_000,
+                "chat": {"id": chat_id, "type": "private"},
+                "from": {"id": 123456, "is_bot": True, "first_name": "Trợ lý"},
+                "text": "Chọn thủ tục",
+            },
+        },
+    }
+
+
 async def serve(app: web.Application) -> TestServer:
     server = TestServer(app, host="127.0.0.1")
     await server.start_server()

@@ -11,9 +11,8 @@ from bot.channels.config import TelegramConfig
 from bot.channels.render import BUSY_TEXT, RATE_LIMIT_TEXT
 from bot.channels.state import MemoryState
 from bot.channels.telegram import EXPIRED_TEXT, START_TEXT, build_application, webhook_app
-from tests.channels.channel_fakes import FakeBotApi, FakeRasa, wait_for
+from tests.channels.channel_fakes import CHAT_ID, FakeBotApi, FakeRasa, callback_update, text_update, wait_for
 
-CHAT_ID = 4242
 SECRET = "s3cret-token-for-tests-0123456789"
 
 
@@ -32,43 +31,6 @@ def make_config(bot_api: FakeBotApi, rasa_url: str, **overrides) -> TelegramConf
     )
     values.update(overrides)
     return TelegramConfig(**values)
-
-
-def text_update(update_id: int, text: str, chat_id: int = CHAT_ID) -> dict:
-    return {
-        "update_id": update_id,
-        "message": {
-            "message_id": update_id,
-            "date": 1_700_000_000,
-            "chat": {"id": chat_id, "type": "private", "first_name": "Dân"},
-            "from": {"id": chat_id, "is_bot": False, "first_name": "Dân"},
-            "text": text,
-            **(
-                {"entities": [{"type": "bot_command", "offset": 0, "length": len(text)}]}
-                if text.startswith("/")
-                else {}
-            ),
-        },
-    }
-
-
-def callback_update(update_id: int, data: str, chat_id: int = CHAT_ID) -> dict:
-    return {
-        "update_id": update_id,
-        "callback_query": {
-            "id": f"cq{update_id}",
-            "chat_instance": "ci",
-            "from": {"id": chat_id, "is_bot": False, "first_name": "Dân"},
-            "data": data,
-            "message": {
-                "message_id": 7,
-                "date": 1_700_000_000,
-                "chat": {"id": chat_id, "type": "private"},
-                "from": {"id": 123456, "is_bot": True, "first_name": "Trợ lý"},
-                "text": "Chọn thủ tục",
-            },
-        },
-    }
 
 
 @pytest.fixture

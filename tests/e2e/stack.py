@@ -53,6 +53,17 @@ def train_model() -> Path:
     return model
 
 
+def stop_processes(processes: list[subprocess.Popen]) -> None:
+    """Terminate every process, then wait for each (killing the ones that do not stop)."""
+    for p in processes:
+        p.terminate()
+    for p in processes:
+        try:
+            p.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            p.kill()
+
+
 def _wait(url: str, proc: subprocess.Popen, timeout: float, log: Path) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -140,13 +151,7 @@ class Stack:
         _wait(f"{self.action_url}/health", self.processes[0], 120, self.workdir / "actions.log")
 
     def stop(self) -> None:
-        for p in self.processes:
-            p.terminate()
-        for p in self.processes:
-            try:
-                p.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                p.kill()
+        stop_processes(self.processes)
         self.processes.clear()
 
 

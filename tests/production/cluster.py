@@ -19,7 +19,7 @@ from pathlib import Path
 
 import httpx
 
-from tests.e2e.stack import ROOT, VENV_BIN, _wait, free_port
+from tests.e2e.stack import ROOT, VENV_BIN, _wait, free_port, stop_processes
 
 PG_HOST, PG_PORT, PG_USER = os.environ.get("PG_HOST", "127.0.0.1"), int(os.environ.get("PG_PORT", "5432")), "postgres"
 REDIS_HOST, REDIS_PORT = os.environ.get("REDIS_HOST", "127.0.0.1"), int(os.environ.get("REDIS_PORT", "6379"))
@@ -177,13 +177,7 @@ class Cluster:
         return {label: p.pid for label, p in self.processes.items()}
 
     def stop(self) -> None:
-        for p in self.processes.values():
-            p.terminate()
-        for p in self.processes.values():
-            try:
-                p.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                p.kill()
+        stop_processes(list(self.processes.values()))
         self.processes.clear()
         for name in self.databases:
             drop_database(name)
