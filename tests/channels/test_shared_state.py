@@ -3,41 +3,13 @@
 from __future__ import annotations
 
 import asyncio
-import os
-import socket
-import uuid
 
 import pytest
 
 from bot.channels.guards import PayloadStore, RateLimiter, SeenSet
 from bot.channels.state import MemoryState, RedisState, StateUnavailable, state_from_env
 from bot.channels.zalo_tokens import SharedTokenStore, ZaloTokens
-
-REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
-
-
-def redis_reachable() -> bool:
-    try:
-        with socket.create_connection(("127.0.0.1", 6379), timeout=1):
-            return True
-    except OSError:
-        return False
-
-
-@pytest.fixture(params=["memory", pytest.param("redis", marks=pytest.mark.services)])
-async def state(request):
-    if request.param == "memory":
-        yield MemoryState()
-        return
-    if not redis_reachable():
-        pytest.skip("Redis unreachable at 127.0.0.1:6379")
-    prefix = f"test{uuid.uuid4().hex[:8]}"
-    redis_state = RedisState(REDIS_URL, prefix=prefix)
-    yield redis_state
-    client = redis_state._redis
-    async for key in client.scan_iter(f"{prefix}:*"):
-        await client.delete(key)
-    await redis_state.close()
+from tests.channels.conftest import REDIS_URL
 
 
 async def test_add_if_absent_is_true_once(state):

@@ -391,9 +391,8 @@ async def test_refresh_refused_with_http_400_is_logged_with_its_code(bot, zalo_a
     assert any("error -14014" in m and "did not deliver" in m for m in messages), messages
 
 
-async def test_two_replicas_refresh_once_and_share_the_rotated_pair(zalo_api, tmp_path):
+async def test_two_replicas_refresh_once_and_share_the_rotated_pair(zalo_api, tmp_path, state):
     """Refresh tokens are single-use: under the shared lock only one replica spends it."""
-    state = MemoryState()  # stands for Redis: one store, one lock, two clients
     config = zalo_config(zalo_api, tmp_path)
     replicas = [ZaloApi(config, SharedTokenStore(state), state=state) for _ in range(2)]
     zalo_api.access_token = "access-rotated-by-zalo"
