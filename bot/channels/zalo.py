@@ -10,6 +10,7 @@ disables webhooks that keep failing, so stale and duplicate events get 200 and a
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import hmac
 import json
@@ -23,7 +24,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot.channels.config import ZaloConfig, env
+from bot.channels.config import ZaloConfig
 from bot.channels.guards import DAY, RateLimiter, SeenSet
 from bot.channels.rasa_client import Button
 from bot.channels.render import (
@@ -35,7 +36,7 @@ from bot.channels.render import (
     split_text,
 )
 from bot.channels.senders import ZALO, ZALO_ANONYMOUS_PREFIX, ZALO_PREFIX, zalo_sender
-from bot.channels.state import SharedState, StateUnavailable, state_from_env
+from bot.channels.state import RedisState, SharedState, StateUnavailable, state_from_env
 from bot.channels.zalo_api import ZaloApi, ZaloApiError, is_anonymous
 from bot.channels.zalo_tokens import JsonFileTokenStore, SharedTokenStore, TokenStore
 
@@ -102,7 +103,8 @@ class OptionMemory:
         chosen = pick_numbered(text, options)
         if chosen is None:
             return text
-        await self._state.delete(self._key(sender))
+        with contextlib.suppress(StateUnavailable):  # expires on its own otherwise
+            await self._state.delete(self._key(sender))
         return chosen.payload
 
 
@@ -204,7 +206,8 @@ class ZaloInput(InputChannel):
         # Several Rasa replicas share ids, windows, options and tokens through Redis (REDIS_URL).
         self.state = state or state_from_env()
         if store is None:
-            store = SharedTokenStore(self.state) if env("REDIS_URL") else JsonFileTokenStore(config.token_store_path)
+            shared = isinstance(self.state, RedisState)
+            store = SharedTokenStore(self.state) if shared else JsonFileTokenStore(config.token_store_path)
         self.api = api or ZaloApi(config, store, state=self.state)
         self.clock = clock
         self.seen = SeenSet(self.state, ZALO)
