@@ -23,8 +23,8 @@ test-unit: setup ## fast tests only (no model, no browser)
 web: setup ## only the web widget, demo page and admin (http://localhost:8080)
 	$(PY) -m bot.web
 
-telegram: setup ## the Telegram bridge (TELEGRAM_BOT_TOKEN in .env; see docs/channels.md)
-	$(PY) -m bot.channels.telegram
+telegram: setup ## the Telegram bridge (TELEGRAM_BOT_TOKEN and TELEGRAM_BRIDGE_SECRET in .env; docs/channels.md)
+	@set -a; [ -f .env ] && . ./.env; set +a; $(PY) -m bot.channels.telegram
 
 create-admin: setup ## create the first admin user (asks for the password)
 	$(PY) -m bot.admin.cli create-user admin --role admin

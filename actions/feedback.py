@@ -100,8 +100,12 @@ class ValidatePetitionForm(FormValidationAction):
         return "validate_petition_form"
 
     def _control(
-        self, slot: str, dispatcher: CollectingDispatcher, tracker: Tracker
+        self, slot: str, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker
     ) -> dict[str, Any] | None:
+        """Handles what is not an answer to validate: a cleared slot, "hủy" or "sửa <mục>"."""
+        if value is None:
+            # Cleared by action_start_petition (or a correction), not typed by the citizen: nothing to check.
+            return {slot: None}
         command = parse_command(tracker.latest_message.get("text") or "")
         if command is None:
             return None
@@ -118,7 +122,7 @@ class ValidatePetitionForm(FormValidationAction):
     async def validate_petition_consent(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> dict[str, Any]:
-        control = self._control(SLOT_CONSENT, dispatcher, tracker)
+        control = self._control(SLOT_CONSENT, value, dispatcher, tracker)
         if control is not None:
             return control
         answer = parse_yes_no(str(value or ""))
@@ -133,7 +137,7 @@ class ValidatePetitionForm(FormValidationAction):
     async def validate_petition_content(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> dict[str, Any]:
-        control = self._control(SLOT_CONTENT, dispatcher, tracker)
+        control = self._control(SLOT_CONTENT, value, dispatcher, tracker)
         if control is not None:
             return control
         text = normalize(str(value or ""))
@@ -150,7 +154,7 @@ class ValidatePetitionForm(FormValidationAction):
     async def validate_petition_subject(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> dict[str, Any]:
-        control = self._control(SLOT_SUBJECT, dispatcher, tracker)
+        control = self._control(SLOT_SUBJECT, value, dispatcher, tracker)
         if control is not None:
             return control
         text = normalize(str(value or ""))[:500]
@@ -164,7 +168,7 @@ class ValidatePetitionForm(FormValidationAction):
     async def validate_petition_name(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> dict[str, Any]:
-        control = self._control(SLOT_NAME, dispatcher, tracker)
+        control = self._control(SLOT_NAME, value, dispatcher, tracker)
         if control is not None:
             return control
         text = normalize(str(value or ""))
@@ -178,7 +182,7 @@ class ValidatePetitionForm(FormValidationAction):
     async def validate_petition_address(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> dict[str, Any]:
-        control = self._control(SLOT_ADDRESS, dispatcher, tracker)
+        control = self._control(SLOT_ADDRESS, value, dispatcher, tracker)
         if control is not None:
             return control
         text = normalize(str(value or ""))
@@ -190,7 +194,7 @@ class ValidatePetitionForm(FormValidationAction):
     async def validate_petition_contact(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> dict[str, Any]:
-        control = self._control(SLOT_CONTACT, dispatcher, tracker)
+        control = self._control(SLOT_CONTACT, value, dispatcher, tracker)
         if control is not None:
             return control
         check = check_contact(str(value or ""))
@@ -202,7 +206,7 @@ class ValidatePetitionForm(FormValidationAction):
     async def validate_petition_confirm(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> dict[str, Any]:
-        control = self._control(SLOT_CONFIRM, dispatcher, tracker)
+        control = self._control(SLOT_CONFIRM, value, dispatcher, tracker)
         if control is not None:
             return control
         answer = parse_yes_no(str(value or ""))

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Start the whole assistant on the embedded defaults: SQLite knowledge base, local model,
-# Rasa (REST) on :5005, action server on :5055, web widget and admin on :8080. Ctrl-C stops all.
+# Rasa (REST) on 127.0.0.1:5005, action server on 127.0.0.1:5055, web widget and admin on :8080.
+# Ctrl-C stops all.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
@@ -17,13 +18,17 @@ fi
 pids=()
 cleanup() { kill "${pids[@]}" 2>/dev/null || true; wait 2>/dev/null || true; }
 trap cleanup EXIT INT TERM
-.venv/bin/python -m rasa_sdk --actions actions --port 5055 > var/actions.log 2>&1 & pids+=($!)
-.venv/bin/rasa run --enable-api --cors "*" --port 5005 --credentials credentials.yml \
+# Rasa's HTTP API (conversations, model upload) and the action server listen on loopback only; the
+# browser widget reaches just the chat webhook, which allows CORS for WIDGET_ORIGINS (bot/channels/rest.py).
+auth=()
+[ -n "${RASA_AUTH_TOKEN:-}" ] && auth=(--auth-token "$RASA_AUTH_TOKEN")
+ACTION_SERVER_HOST=127.0.0.1 .venv/bin/python -m bot.action_server > var/actions.log 2>&1 & pids+=($!)
+.venv/bin/rasa run --enable-api "${auth[@]}" --interface 127.0.0.1 --port 5005 --credentials credentials.yml \
   --endpoints endpoints.yml --logging-config-file deploy/logging.yml > var/rasa.log 2>&1 & pids+=($!)
 .venv/bin/python -m bot.web > var/web.log 2>&1 & pids+=($!)
 echo "==> waiting for Rasa to load the model"
 for _ in $(seq 1 180); do
-  curl -fs http://localhost:5005/status >/dev/null 2>&1 && break
+  curl -fs "http://127.0.0.1:5005/status${RASA_AUTH_TOKEN:+?token=$RASA_AUTH_TOKEN}" >/dev/null 2>&1 && break
   sleep 1
 done
 cat <<MSG

@@ -14,6 +14,13 @@ import pytest
 from bot.knowledge import db
 from bot.knowledge.migrate import upgrade_to_head
 from bot.knowledge.seed import load_seed
+from tests.shared_data import require_shared
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """``@pytest.mark.shared(path, ...)``: the test needs these ../shared files (skip, or fail in CI)."""
+    for mark in item.iter_markers("shared"):
+        require_shared(*mark.args)
 
 
 def _use_copy(template: Path, tmp_path: Path) -> Iterator[Path]:

@@ -1,98 +1,90 @@
-"""Small in-memory guards shared by the channels: duplicate detection, rate limits, payload stores."""
+"""Guards shared by the channels: duplicate detection, rate limits, server-side payloads.
+
+Each is a thin layer over :mod:`bot.channels.state`, so several replicas agree (Redis) and a single
+process needs nothing (memory). When Redis is unreachable they fail open: a citizen may be answered
+twice or not be rate-limited for a moment, but is never left without an answer.
+"""
 
 from __future__ import annotations
 
+import json
+import logging
 import secrets
-import time
-from collections import OrderedDict, deque
-from collections.abc import Callable, Hashable
-from typing import Generic, TypeVar
+from typing import Any
 
-V = TypeVar("V")
+from bot.channels.state import SharedState, StateUnavailable
+
+logger = logging.getLogger(__name__)
+
+DAY = 24 * 3600.0
 
 
 class SeenSet:
-    """Bounded LRU of ids already handled, so platform redeliveries are answered once."""
+    """Ids already handled (platform redeliveries), remembered for ``ttl`` seconds."""
 
-    def __init__(self, capacity: int = 10_000):
-        self._capacity = capacity
-        self._seen: OrderedDict[Hashable, None] = OrderedDict()
+    def __init__(self, state: SharedState, namespace: str, *, ttl: float = DAY):
+        self._state = state
+        self._namespace = namespace
+        self._ttl = ttl
 
-    def check_and_add(self, key: Hashable) -> bool:
-        """True the first time a key is seen, False on every repeat."""
-        if key in self._seen:
-            self._seen.move_to_end(key)
-            return False
-        self._seen[key] = None
-        if len(self._seen) > self._capacity:
-            self._seen.popitem(last=False)
-        return True
-
-    def __len__(self) -> int:
-        return len(self._seen)
+    async def check_and_add(self, key: object) -> bool:
+        """True the first time a key is seen by any replica, False on every repeat."""
+        try:
+            return await self._state.add_if_absent(f"{self._namespace}:seen:{key}", self._ttl)
+        except StateUnavailable as exc:
+            logger.warning("Duplicate check skipped (%s)", exc)
+            return True
 
 
 class RateLimiter:
-    """Sliding-window limit per conversation; the clock is injectable so tests need no sleeping."""
+    """Sliding-window limit per key (a chat, a sender, a client address)."""
 
-    def __init__(
-        self,
-        limit: int,
-        window: float,
-        *,
-        clock: Callable[[], float] = time.monotonic,
-        max_keys: int = 50_000,
-    ):
-        self._limit = limit
-        self._window = window
-        self._clock = clock
-        self._max_keys = max_keys
-        self._hits: OrderedDict[Hashable, deque[float]] = OrderedDict()
-        self._warned: dict[Hashable, float] = {}
+    def __init__(self, state: SharedState, namespace: str, limit: int, window: float):
+        self._state = state
+        self._namespace = namespace
+        self.limit = limit
+        self.window = window
 
-    def allow(self, key: Hashable) -> bool:
+    async def allow(self, key: object) -> bool:
         """Record one message; False when the key has used up its window."""
-        if self._limit <= 0:
+        if self.limit <= 0:
             return True
-        now = self._clock()
-        hits = self._hits.setdefault(key, deque())
-        self._hits.move_to_end(key)
-        while hits and now - hits[0] >= self._window:
-            hits.popleft()
-        if len(self._hits) > self._max_keys:
-            old, _ = self._hits.popitem(last=False)
-            self._warned.pop(old, None)
-        if len(hits) >= self._limit:
-            return False
-        hits.append(now)
-        return True
+        try:
+            return await self._state.hit(f"{self._namespace}:rate:{key}", self.limit, self.window)
+        except StateUnavailable as exc:
+            logger.warning("Rate limit skipped (%s)", exc)
+            return True
 
-    def should_warn(self, key: Hashable) -> bool:
+    async def should_warn(self, key: object) -> bool:
         """Tell a citizen about the limit once per window, not on every dropped message."""
-        now = self._clock()
-        last = self._warned.get(key)
-        if last is not None and now - last < self._window:
+        try:
+            return await self._state.add_if_absent(f"{self._namespace}:warned:{key}", self.window)
+        except StateUnavailable:
             return False
-        self._warned[key] = now
-        return True
 
 
-class PayloadStore(Generic[V]):
-    """Bounded map from short random ids to values kept server-side (e.g. button payloads)."""
+class PayloadStore:
+    """Short random ids standing for JSON values kept server-side (e.g. button payloads)."""
 
-    def __init__(self, capacity: int = 20_000, id_bytes: int = 6):
-        self._capacity = capacity
+    def __init__(self, state: SharedState, namespace: str, *, ttl: float = 7 * DAY, id_bytes: int = 6):
+        self._state = state
+        self._namespace = namespace
+        self._ttl = ttl
         self._id_bytes = id_bytes
-        self._items: OrderedDict[str, V] = OrderedDict()
 
-    def put(self, value: V) -> str:
-        key = secrets.token_urlsafe(self._id_bytes)
-        while key in self._items:
-            key = secrets.token_urlsafe(self._id_bytes)
-        self._items[key] = value
-        if len(self._items) > self._capacity:
-            self._items.popitem(last=False)
-        return key
+    def _key(self, item_id: str) -> str:
+        return f"{self._namespace}:payload:{item_id}"
 
-    def get(self, key: str) -> V | None:
-        return self._items.get(key)
+    async def put(self, value: Any) -> str:
+        """Store a value under a fresh unguessable id (48 random bits by default)."""
+        item_id = secrets.token_urlsafe(self._id_bytes)
+        await self._state.put(self._key(item_id), json.dumps(value, ensure_ascii=False), self._ttl)
+        return item_id
+
+    async def get(self, item_id: str) -> Any | None:
+        try:
+            raw = await self._state.get(self._key(item_id))
+        except StateUnavailable as exc:
+            logger.warning("Stored payload unreadable (%s)", exc)
+            return None
+        return None if raw is None else json.loads(raw)

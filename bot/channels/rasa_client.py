@@ -11,6 +11,7 @@ import httpx
 logger = logging.getLogger(__name__)
 
 REST_PATH = "/webhooks/rest/webhook"
+BRIDGE_PATH = "/webhooks/telegram/webhook"
 
 
 class RasaUnavailable(Exception):
@@ -53,10 +54,19 @@ def parse_messages(data: Any) -> list[BotMessage]:
 
 
 class RasaClient:
-    """Posts a citizen's message to Rasa and returns the bot's replies."""
+    """Posts a citizen's message to one of Rasa's REST-shaped channels and returns the bot's replies."""
 
-    def __init__(self, base_url: str, *, timeout: float = 30.0, client: httpx.AsyncClient | None = None):
-        self._url = base_url.rstrip("/") + REST_PATH
+    def __init__(
+        self,
+        base_url: str,
+        *,
+        timeout: float = 30.0,
+        client: httpx.AsyncClient | None = None,
+        path: str = REST_PATH,
+        secret: str = "",
+    ):
+        self._url = base_url.rstrip("/") + path
+        self._headers = {"Authorization": f"Bearer {secret}"} if secret else {}
         self._timeout = httpx.Timeout(timeout, connect=min(timeout, 5.0))
         self._client = client
         self._owns_client = client is None
@@ -79,7 +89,9 @@ class RasaClient:
         if metadata:
             body["metadata"] = metadata
         try:
-            response = await self._client.post(self._url, json=body, timeout=self._timeout)
+            response = await self._client.post(
+                self._url, json=body, headers=self._headers, timeout=self._timeout
+            )
             response.raise_for_status()
             return parse_messages(response.json())
         except (httpx.HTTPError, ValueError) as exc:

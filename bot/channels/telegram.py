@@ -21,6 +21,7 @@ from telegram import BotCommand, InlineKeyboardButton, InlineKeyboardMarkup, Upd
 from telegram.constants import ChatAction
 from telegram.error import TelegramError
 from telegram.ext import (
+    AIORateLimiter,
     Application,
     ApplicationHandlerStop,
     CallbackQueryHandler,
@@ -34,9 +35,11 @@ from telegram.ext import (
 from bot.analytics.ratings import is_rating_payload
 from bot.channels.config import TelegramConfig
 from bot.channels.guards import PayloadStore, RateLimiter, SeenSet
-from bot.channels.rasa_client import BotMessage, Button, RasaClient, RasaUnavailable
+from bot.channels.rasa_client import BRIDGE_PATH, BotMessage, Button, RasaClient, RasaUnavailable
 from bot.channels.rating_replies import split_rating_buttons
 from bot.channels.render import BUSY_TEXT, RATE_LIMIT_TEXT, split_text
+from bot.channels.senders import TELEGRAM, telegram_sender
+from bot.channels.state import SharedState, StateUnavailable, state_from_env
 from bot.observability import install_pii_filter
 
 logger = logging.getLogger(__name__)
@@ -44,6 +47,9 @@ logger = logging.getLogger(__name__)
 CALLBACK_PREFIX = "b:"
 TYPING_REFRESH_SECONDS = 4.0  # Telegram shows "typing…" for about 5 seconds per call.
 MAX_WEBHOOK_BODY = 1024 * 1024
+# Telegram answers 429 with retry_after when a chat gets messages too fast; a long answer is several
+# messages, so the rate limiter waits and retries instead of dropping the rest.
+MAX_SEND_RETRIES = 5
 
 START_TEXT = (
     "Xin chào! Tôi là trợ lý ảo hướng dẫn thủ tục hành chính của tỉnh Quảng Trị.\n\n"
@@ -66,33 +72,42 @@ EMPTY_BUTTON_TEXT = "Mời anh/chị chọn:"
 
 @dataclass
 class Bridge:
-    """Per-process state of the bridge, kept in ``application.bot_data``."""
+    """The bridge's collaborators, kept in ``application.bot_data``; the guards share ``state``."""
 
     rasa: RasaClient
+    state: SharedState
     seen: SeenSet
     limiter: RateLimiter
-    buttons: PayloadStore[Button]
+    buttons: PayloadStore
 
 
 def sender_id(chat_id: int) -> str:
     """Each Telegram chat is one Rasa conversation, namespaced so ids never clash across channels."""
-    return f"tg:{chat_id}"
+    return telegram_sender(chat_id)
 
 
 def _bridge(context: ContextTypes.DEFAULT_TYPE) -> Bridge:
     return context.application.bot_data["bridge"]
 
 
-def build_keyboard(buttons: list[Button], store: PayloadStore[Button]) -> InlineKeyboardMarkup | None:
-    """One button a row (👍/👎 share the last row); callback_data carries only a short id, the payload stays here."""
+async def build_keyboard(buttons: list[Button], store: PayloadStore) -> InlineKeyboardMarkup | None:
+    """One button a row (👍/👎 share the last row); callback_data carries only a short id, the payload
+    stays on the server (in Redis with several replicas, so any replica understands a button another sent)."""
     if not buttons:
         return None
     others, rating = split_rating_buttons(buttons)
+    try:
+        ids = [await store.put({"title": b.title, "payload": b.payload}) for b in [*others, *rating]]
+    except StateUnavailable:
+        logger.exception("Buttons not stored; sending the message without them")
+        return None
 
-    def key(button: Button) -> InlineKeyboardButton:
-        return InlineKeyboardButton(button.title, callback_data=f"{CALLBACK_PREFIX}{store.put(button)}")
+    def key(button: Button, item_id: str) -> InlineKeyboardButton:
+        return InlineKeyboardButton(button.title, callback_data=f"{CALLBACK_PREFIX}{item_id}")
 
-    rows = [[key(button)] for button in others] + ([[key(b) for b in rating]] if rating else [])
+    rows = [[key(b, i)] for b, i in zip(others, ids[: len(others)], strict=True)]
+    if rating:
+        rows.append([key(b, i) for b, i in zip(rating, ids[len(others) :], strict=True)])
     return InlineKeyboardMarkup(rows)
 
 
@@ -132,7 +147,7 @@ async def send_bot_message(context: ContextTypes.DEFAULT_TYPE, chat_id: int, mes
     if message.image:
         text = f"{text}\n{message.image}".strip()
     chunks = split_text(text) or ([EMPTY_BUTTON_TEXT] if message.buttons else [])
-    keyboard = build_keyboard(message.buttons, bridge.buttons)
+    keyboard = await build_keyboard(message.buttons, bridge.buttons)
     for index, chunk in enumerate(chunks):
         last = index == len(chunks) - 1
         await context.bot.send_message(
@@ -162,7 +177,7 @@ async def converse(context: ContextTypes.DEFAULT_TYPE, chat_id: int, text: str) 
 
 async def drop_duplicates(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Telegram redelivers updates it thinks failed; answer each update_id once."""
-    if not _bridge(context).seen.check_and_add(update.update_id):
+    if not await _bridge(context).seen.check_and_add(update.update_id):
         logger.info("Ignoring redelivered update %s", update.update_id)
         raise ApplicationHandlerStop
 
@@ -173,11 +188,11 @@ async def limit_rate(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     if chat is None:
         return
     limiter = _bridge(context).limiter
-    if limiter.allow(chat.id):
+    if await limiter.allow(chat.id):
         return
     if update.callback_query is not None:
         await update.callback_query.answer()
-    if limiter.should_warn(chat.id):
+    if await limiter.should_warn(chat.id):
         await context.bot.send_message(chat_id=chat.id, text=RATE_LIMIT_TEXT)
     raise ApplicationHandlerStop
 
@@ -216,7 +231,8 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if chat is None:
         return
     data = query.data or ""
-    button = _bridge(context).buttons.get(data.removeprefix(CALLBACK_PREFIX))
+    stored = await _bridge(context).buttons.get(data.removeprefix(CALLBACK_PREFIX))
+    button = Button(title=stored["title"], payload=stored["payload"]) if stored else None
     if button is None:
         await context.bot.send_message(chat_id=chat.id, text=EXPIRED_TEXT)
         return
@@ -249,7 +265,9 @@ async def startup(application: Application) -> None:
 
 
 async def shutdown(application: Application) -> None:
-    await _app_bridge(application).rasa.close()
+    bridge = _app_bridge(application)
+    await bridge.rasa.close()
+    await bridge.state.close()
 
 
 def _app_bridge(application: Application) -> Bridge:
@@ -261,9 +279,13 @@ def build_application(
     *,
     rasa: RasaClient | None = None,
     clock: Callable[[], float] | None = None,
+    state: SharedState | None = None,
     with_updater: bool = True,
 ) -> Application:
-    """The python-telegram-bot application with our handlers; tests point ``api_base_url`` at a fake."""
+    """The python-telegram-bot application with our handlers; tests point ``api_base_url`` at a fake.
+
+    ``state`` defaults to Redis when REDIS_URL is set (several bridge replicas), else this process's memory.
+    """
     builder = (
         Application.builder()
         .token(config.token)
@@ -275,17 +297,23 @@ def build_application(
         .get_updates_connect_timeout(5.0)
         .get_updates_read_timeout(40.0)
         .concurrent_updates(8)
+        .rate_limiter(AIORateLimiter(max_retries=MAX_SEND_RETRIES))
         .post_init(startup)
         .post_shutdown(shutdown)
     )
     if not with_updater:
         builder = builder.updater(None)
     application = builder.build()
+    state = state or state_from_env(clock=clock or time.monotonic)
     application.bot_data["bridge"] = Bridge(
-        rasa=rasa or RasaClient(config.rasa_url, timeout=config.rasa_timeout),
-        seen=SeenSet(),
-        limiter=RateLimiter(config.rate_limit, config.rate_window, clock=clock or time.monotonic),
-        buttons=PayloadStore(),
+        rasa=rasa
+        or RasaClient(
+            config.rasa_url, timeout=config.rasa_timeout, path=BRIDGE_PATH, secret=config.bridge_secret
+        ),
+        state=state,
+        seen=SeenSet(state, TELEGRAM),
+        limiter=RateLimiter(state, TELEGRAM, config.rate_limit, config.rate_window),
+        buttons=PayloadStore(state, TELEGRAM),
     )
     application.add_handler(TypeHandler(Update, drop_duplicates), group=-2)
     application.add_handler(TypeHandler(Update, limit_rate), group=-1)

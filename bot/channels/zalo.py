@@ -1,18 +1,21 @@
 """Zalo Official Account connector for Rasa (registered in credentials.yml as bot.channels.zalo.ZaloInput).
 
 Zalo posts events to /webhooks/zalo/webhook; we verify the signature, answer 200 at once
-(Zalo wants a response within 2 seconds) and reply through the OA v3 CS message API.
+(Zalo wants a response within 2 seconds) and reply through the OA message APIs (followers and
+website-widget visitors each through their own endpoint, see ZaloConfig). Only a bad or missing
+signature is refused (403/401): Zalo retries an undelivered event with its original timestamp and
+disables webhooks that keep failing, so stale and duplicate events get 200 and are dropped.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import hmac
 import json
 import logging
 import time
-from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -22,7 +25,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.channels.config import ZaloConfig
-from bot.channels.guards import RateLimiter, SeenSet
+from bot.channels.guards import DAY, RateLimiter, SeenSet
 from bot.channels.rasa_client import Button
 from bot.channels.rating_replies import TYPED_HINT, RatingReplyMemory, split_rating_buttons
 from bot.channels.render import (
@@ -33,16 +36,22 @@ from bot.channels.render import (
     pick_numbered,
     split_text,
 )
-from bot.channels.zalo_api import ZaloApi, ZaloApiError
-from bot.channels.zalo_tokens import JsonFileTokenStore, TokenStore
+from bot.channels.senders import ZALO, ZALO_ANONYMOUS_PREFIX, ZALO_PREFIX, zalo_sender
+from bot.channels.state import RedisState, SharedState, StateUnavailable, state_from_env
+from bot.channels.zalo_api import ZaloApi, ZaloApiError, is_anonymous
+from bot.channels.zalo_tokens import JsonFileTokenStore, SharedTokenStore, TokenStore
 from bot.feedback.delivery import hand_over
 
 logger = logging.getLogger(__name__)
 
 TEXT_EVENTS = {"user_send_text", "anonymous_send_text"}
+MISSING_SIGNATURE = "missing signature or timestamp"
 MAX_TEMPLATE_BUTTONS = 5
 MAX_BUTTON_TITLE = 100
 MAX_BUTTON_PAYLOAD = 1000
+# Zalo lets the OA answer for 48 hours after the citizen's last message: options and conversation
+# ids are worth keeping that long, not longer.
+REPLY_WINDOW_SECONDS = 2 * DAY
 
 
 def expected_signature(app_id: str, raw_body: bytes, timestamp: str, oa_secret_key: str) -> str:
@@ -69,24 +78,35 @@ def event_time(value: Any) -> float | None:
 
 
 class OptionMemory:
-    """Last numbered options shown to each recipient, so "2" can stand for the second button."""
+    """Last numbered options shown to each recipient, so "2" can stand for the second button
+    (in the shared state: the citizen's answer may reach another replica)."""
 
-    def __init__(self, capacity: int = 10_000):
-        self._capacity = capacity
-        self._items: OrderedDict[str, list[Button]] = OrderedDict()
+    def __init__(self, state: SharedState):
+        self._state = state
 
-    def remember(self, sender: str, buttons: list[Button]) -> None:
-        self._items[sender] = buttons
-        self._items.move_to_end(sender)
-        if len(self._items) > self._capacity:
-            self._items.popitem(last=False)
+    @staticmethod
+    def _key(sender: str) -> str:
+        return f"{ZALO}:options:{sender}"
 
-    def resolve(self, sender: str, text: str) -> str:
+    async def remember(self, sender: str, buttons: list[Button]) -> None:
+        value = json.dumps([[b.title, b.payload] for b in buttons], ensure_ascii=False)
+        try:
+            await self._state.put(self._key(sender), value, REPLY_WINDOW_SECONDS)
+        except StateUnavailable as exc:
+            logger.warning("Numbered options not remembered (%s)", exc)
+
+    async def resolve(self, sender: str, text: str) -> str:
         """The payload of the chosen option, or the text unchanged."""
-        chosen = pick_numbered(text, self._items.get(sender, []))
+        try:
+            raw = await self._state.get(self._key(sender))
+        except StateUnavailable:
+            return text
+        options = [Button(title, payload) for title, payload in json.loads(raw)] if raw else []
+        chosen = pick_numbered(text, options)
         if chosen is None:
             return text
-        self._items.pop(sender, None)
+        with contextlib.suppress(StateUnavailable):  # expires on its own otherwise
+            await self._state.delete(self._key(sender))
         return chosen.payload
 
 
@@ -110,7 +130,7 @@ class ZaloOutput(OutputChannel):
 
     @property
     def anonymous(self) -> bool:
-        return "anonymous_id" in self.recipient
+        return is_anonymous(self.recipient)
 
     async def _send(self, message: dict[str, Any]) -> None:
         await self.api.send_message(self.recipient, message)
@@ -148,7 +168,7 @@ class ZaloOutput(OutputChannel):
         self.ratings.remember(self.sender, rating)
         text = numbered_options(chunks[-1], parsed) if parsed else chunks[-1]
         if parsed:
-            self.options.remember(self.sender, parsed)
+            await self.options.remember(self.sender, parsed)
         await self.send_text_message(recipient_id, f"{text}\n{TYPED_HINT}" if rating else text)
 
     def _template_fits(self, buttons: list[Button]) -> bool:
@@ -190,16 +210,21 @@ class ZaloInput(InputChannel):
         *,
         api: ZaloApi | None = None,
         store: TokenStore | None = None,
+        state: SharedState | None = None,
         clock: Callable[[], float] = time.time,
     ):
         self.config = config
-        self.api = api or ZaloApi(config, store or JsonFileTokenStore(config.token_store_path))
+        # Several Rasa replicas share ids, windows, options and tokens through Redis (REDIS_URL).
+        self.state = state or state_from_env()
+        if store is None:
+            shared = isinstance(self.state, RedisState)
+            store = SharedTokenStore(self.state) if shared else JsonFileTokenStore(config.token_store_path)
+        self.api = api or ZaloApi(config, store, state=self.state)
         self.clock = clock
-        self.seen = SeenSet()
-        self.options = OptionMemory()
+        self.seen = SeenSet(self.state, ZALO)
+        self.options = OptionMemory(self.state)
         self.ratings = RatingReplyMemory()
-        self.limiter = RateLimiter(config.rate_limit, config.rate_window, clock=clock)
-        self._conversations: OrderedDict[str, str] = OrderedDict()
+        self.limiter = RateLimiter(self.state, ZALO, config.rate_limit, config.rate_window)
         self._tasks: set[asyncio.Task] = set()
         if not config.can_verify:
             logger.warning("Zalo app id / OA secret key not configured: every Zalo event will be refused")
@@ -241,7 +266,11 @@ class ZaloInput(InputChannel):
         denial = self._check_authenticity(event, raw, request.headers.get("x-zevent-signature", ""))
         if denial:
             logger.warning("Refused Zalo event: %s", denial)
-            return response.json({"error": denial}, status=403)
+            return response.json({"error": denial}, status=401 if denial == MISSING_SIGNATURE else 403)
+        if self._is_stale(event):
+            # A retry of an event we could not take in time, or a replayed one: acknowledge, do not answer.
+            logger.info("Dropped a Zalo event outside the %.0f s window", self.config.replay_window)
+            return response.json({"status": "stale"})
         name = event.get("event_name")
         if not isinstance(name, str) or name not in TEXT_EVENTS:
             return response.json({"status": "ignored"})
@@ -249,7 +278,7 @@ class ZaloInput(InputChannel):
         if parsed is None:
             return response.json({"error": "malformed event"}, status=400)
         msg_id, sender, recipient, text = parsed
-        if msg_id and not self.seen.check_and_add(msg_id):
+        if msg_id and not await self.seen.check_and_add(msg_id):
             logger.info("Ignoring duplicate Zalo msg_id")
             return response.json({"status": "duplicate"})
         task = asyncio.create_task(self._process(on_new_message, sender, recipient, text, msg_id))
@@ -262,16 +291,17 @@ class ZaloInput(InputChannel):
             return "connector not configured"
         timestamp = event.get("timestamp")
         if not header or timestamp is None:
-            return "missing signature"
+            return MISSING_SIGNATURE
         expected = expected_signature(self.config.app_id, raw, str(timestamp), self.config.oa_secret_key)
         if not signature_matches(header, expected):
             return "bad signature"
         if str(event.get("app_id", self.config.app_id)) != self.config.app_id:
             return "wrong app"
-        sent_at = event_time(timestamp)
-        if sent_at is None or abs(self.clock() - sent_at) > self.config.replay_window:
-            return "outside replay window"
         return None
+
+    def _is_stale(self, event: dict[str, Any]) -> bool:
+        sent_at = event_time(event.get("timestamp"))
+        return sent_at is None or abs(self.clock() - sent_at) > self.config.replay_window
 
     def _parse_text_event(self, event: dict[str, Any]) -> tuple[str, str, dict[str, str], str] | None:
         sender = event.get("sender")
@@ -287,20 +317,27 @@ class ZaloInput(InputChannel):
             conversation = str(message.get("conversation_id") or "")
             if not conversation:
                 return None
-            self._remember_conversation(sender_id, conversation)
             return (
                 msg_id,
-                f"zalo-anon:{sender_id}",
+                zalo_sender(sender_id, anonymous=True),
                 {"anonymous_id": sender_id, "conversation_id": conversation},
                 text,
             )
-        return msg_id, f"zalo:{sender_id}", {"user_id": sender_id}, text
+        return msg_id, zalo_sender(sender_id), {"user_id": sender_id}, text
 
-    def _remember_conversation(self, anonymous_id: str, conversation_id: str) -> None:
-        self._conversations[anonymous_id] = conversation_id
-        self._conversations.move_to_end(anonymous_id)
-        if len(self._conversations) > 10_000:
-            self._conversations.popitem(last=False)
+    @staticmethod
+    def _conversation_key(anonymous_id: str) -> str:
+        return f"{ZALO}:conversation:{anonymous_id}"
+
+    async def _remember_conversation(self, recipient: dict[str, str]) -> None:
+        """A visitor's conversation id, so any replica can write to them later (reminders)."""
+        if not is_anonymous(recipient):
+            return
+        try:
+            key = self._conversation_key(recipient["anonymous_id"])
+            await self.state.put(key, recipient["conversation_id"], REPLY_WINDOW_SECONDS)
+        except StateUnavailable as exc:
+            logger.warning("Zalo conversation id not remembered (%s)", exc)
 
     async def _process(
         self,
@@ -312,17 +349,18 @@ class ZaloInput(InputChannel):
     ) -> None:
         out = ZaloOutput(self.api, recipient, self.options, sender, self.ratings)
         try:
-            if not self.limiter.allow(sender):
-                if self.limiter.should_warn(sender):
+            await self._remember_conversation(recipient)
+            if not await self.limiter.allow(sender):
+                if await self.limiter.should_warn(sender):
                     await out.send_text_message(sender, RATE_LIMIT_TEXT)
                 return
             await hand_over(sender, lambda notice: out.send_text_message(sender, notice))  # petition results
             message = UserMessage(
-                self.options.resolve(sender, self.ratings.resolve(sender, text)),
+                await self.options.resolve(sender, self.ratings.resolve(sender, text)),
                 out,
                 sender,
                 input_channel=self.name(),
-                metadata={"zalo_msg_id": msg_id, "anonymous": "anonymous_id" in recipient},
+                metadata={"zalo_msg_id": msg_id, "anonymous": is_anonymous(recipient)},
             )
             try:
                 await on_new_message(message)
@@ -330,20 +368,29 @@ class ZaloInput(InputChannel):
                 logger.exception("Rasa failed to handle a Zalo message")
             if out.sent == 0:
                 await out.send_text_message(sender, BUSY_TEXT)
-        except ZaloApiError:
-            logger.exception("Could not deliver a Zalo reply")
+        except ZaloApiError as exc:
+            kind = "website visitor" if is_anonymous(recipient) else "follower"
+            logger.error(
+                "Zalo did not deliver a reply to a %s via %s: error %s (%s)",
+                kind,
+                self.api.message_url(recipient),
+                exc.code,
+                exc.detail,
+            )
 
     def get_output_channel(self) -> OutputChannel | None:
         """Needs a recipient; proactive messages go through :meth:`output_for`."""
         return None
 
-    def output_for(self, sender: str) -> ZaloOutput | None:
-        """An output channel for a Rasa sender id, e.g. for reminders."""
-        if sender.startswith("zalo:"):
-            return ZaloOutput(self.api, {"user_id": sender.removeprefix("zalo:")}, self.options, sender)
-        anonymous_id = sender.removeprefix("zalo-anon:")
-        conversation = self._conversations.get(anonymous_id)
-        if sender.startswith("zalo-anon:") and conversation:
-            recipient = {"anonymous_id": anonymous_id, "conversation_id": conversation}
-            return ZaloOutput(self.api, recipient, self.options, sender)
-        return None
+    async def output_for(self, sender: str) -> ZaloOutput | None:
+        """An output channel for a Rasa sender id, e.g. for reminders, on whichever replica asks."""
+        if sender.startswith(ZALO_PREFIX):
+            return ZaloOutput(self.api, {"user_id": sender.removeprefix(ZALO_PREFIX)}, self.options, sender)
+        if not sender.startswith(ZALO_ANONYMOUS_PREFIX):
+            return None
+        anonymous_id = sender.removeprefix(ZALO_ANONYMOUS_PREFIX)
+        conversation = await self.state.get(self._conversation_key(anonymous_id))
+        if not conversation:
+            return None
+        recipient = {"anonymous_id": anonymous_id, "conversation_id": conversation}
+        return ZaloOutput(self.api, recipient, self.options, sender)

@@ -96,6 +96,20 @@ def count(engine: Engine, table: str) -> int:
 # --- the form's validation -----------------------------------------------------------------------
 
 
+async def test_starting_the_form_validates_nothing_and_says_nothing() -> None:
+    """action_start_petition clears every slot; those cleared slots are not the citizen's answers."""
+    d = CollectingDispatcher()
+    t = tracker(
+        "Tôi muốn gửi phản ánh",
+        slots=FILLED,
+        candidates={slot: None for slot in (*FORM_SLOTS, "petition_tracking_code")},
+        intent="give_feedback",
+    )
+    events = await ValidatePetitionForm().run(d, t, DOMAIN)
+    assert d.messages == []
+    assert events == [SlotSet(slot, None) for slot in FORM_SLOTS]
+
+
 async def test_invalid_phone_is_re_asked_with_a_reason() -> None:
     d = CollectingDispatcher()
     events = await ValidatePetitionForm().run(

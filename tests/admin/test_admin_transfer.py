@@ -25,6 +25,7 @@ from bot.knowledge.models import (
     Step,
 )
 from tests.admin.admin_helpers import csrf_from, login
+from tests.shared_data import CATALOGUE
 
 
 def _seed() -> None:
@@ -161,10 +162,7 @@ async def test_upload_without_csrf_is_refused(client: TestClient, users: dict[st
     assert resp.status == 403
 
 
-CATALOGUE = Path(__file__).resolve().parents[3] / "shared" / "data" / "catalogue" / "national-catalogue-2026.jsonl.gz"
-
-
-@pytest.mark.skipif(not CATALOGUE.exists(), reason="../shared national catalogue not available")
+@pytest.mark.shared(CATALOGUE)
 async def test_portal_jsonl_upload_goes_through_the_knowledge_importer(
     client: TestClient, users: dict[str, str], tmp_path: Path
 ) -> None:

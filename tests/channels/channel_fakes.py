@@ -36,6 +36,9 @@ class FakeBotApi:
     def __init__(self) -> None:
         self.calls: list[tuple[str, dict[str, Any]]] = []
         self.updates: list[dict] = []
+        # method -> how many of its next calls get "429 Too Many Requests" (retry after 1 s).
+        self.throttle: dict[str, int] = {}
+        self.throttled: list[str] = []
         self._message_id = 100
         self.server: TestServer | None = None
 
@@ -55,6 +58,18 @@ class FakeBotApi:
         else:
             form = await request.post()
             params = {k: _decode(v) if isinstance(v, str) else v for k, v in form.items()}
+        if self.throttle.get(method, 0) > 0:
+            self.throttle[method] -= 1
+            self.throttled.append(method)
+            return web.json_response(
+                {
+                    "ok": False,
+                    "error_code": 429,
+                    "description": "Too Many Requests: retry after 1",
+                    "parameters": {"retry_after": 1},
+                },
+                status=429,
+            )
         self.calls.append((method, params))
         return web.json_response({"ok": True, "result": self._result(method, params)})
 
@@ -85,10 +100,16 @@ class FakeBotApi:
 
 
 class FakeRasa:
-    """Rasa's REST channel: replies come from ``reply`` (sender, text) -> list of messages."""
+    """Rasa's bridge channel: replies come from ``reply`` (sender, text) -> list of messages.
+
+    Like the real channel it refuses (401) a request without ``Authorization: Bearer <secret>``.
+    """
+
+    SECRET = "bridge-secret-for-tests-0123456789"
 
     def __init__(self) -> None:
         self.requests: list[dict] = []
+        self.refused = 0
         self.status = 200
         self.reply: Callable[[str, str], list[dict]] = lambda sender, text: [
             {"recipient_id": sender, "text": f"Bạn hỏi: {text}"}
@@ -101,11 +122,54 @@ class FakeRasa:
         return str(self.server.make_url("")).rstrip("/")
 
     async def handle(self, request: web.Request) -> web.Response:
+        if request.headers.get("Authorization") != f"Bearer {self.SECRET}":
+            self.refused += 1
+            return web.json_response({"error": "unauthorised"}, status=401)
         body = await request.json()
         self.requests.append(body)
         if self.status != 200:
             return web.json_response({"error": "boom"}, status=self.status)
         return web.json_response(self.reply(body["sender"], body["message"]))
+
+
+CHAT_ID = 4242
+
+
+def text_update(update_id: int, text: str, chat_id: int = CHAT_ID) -> dict:
+    return {
+        "update_id": update_id,
+        "message": {
+            "message_id": update_id,
+            "date": 1_700_000_000,
+            "chat": {"id": chat_id, "type": "private", "first_name": "Dân"},
+            "from": {"id": chat_id, "is_bot": False, "first_name": "Dân"},
+            "text": text,
+            **(
+                {"entities": [{"type": "bot_command", "offset": 0, "length": len(text)}]}
+                if text.startswith("/")
+                else {}
+            ),
+        },
+    }
+
+
+def callback_update(update_id: int, data: str, chat_id: int = CHAT_ID) -> dict:
+    return {
+        "update_id": update_id,
+        "callback_query": {
+            "id": f"cq{update_id}",
+            "chat_instance": "ci",
+            "from": {"id": chat_id, "is_bot": False, "first_name": "Dân"},
+            "data": data,
+            "message": {
+                "message_id": 7,
+                "date": 1_700_000_000,
+                "chat": {"id": chat_id, "type": "private"},
+                "from": {"id": 123456, "is_bot": True, "first_name": "Trợ lý"},
+                "text": "Chọn thủ tục",
+            },
+        },
+    }
 
 
 async def serve(app: web.Application) -> TestServer:

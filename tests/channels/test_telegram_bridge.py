@@ -9,10 +9,10 @@ from telegram import Update
 
 from bot.channels.config import TelegramConfig
 from bot.channels.render import BUSY_TEXT, RATE_LIMIT_TEXT
+from bot.channels.state import MemoryState
 from bot.channels.telegram import EXPIRED_TEXT, START_TEXT, build_application, webhook_app
-from tests.channels.channel_fakes import FakeBotApi, wait_for
+from tests.channels.channel_fakes import CHAT_ID, FakeBotApi, FakeRasa, callback_update, text_update, wait_for
 
-CHAT_ID = 4242
 SECRET = "s3cret-token-for-tests-0123456789"
 
 
@@ -27,54 +27,18 @@ def make_config(bot_api: FakeBotApi, rasa_url: str, **overrides) -> TelegramConf
         mode="webhook",
         webhook_url="https://bot.example.test/telegram/webhook",
         webhook_secret=SECRET,
+        bridge_secret=FakeRasa.SECRET,
     )
     values.update(overrides)
     return TelegramConfig(**values)
-
-
-def text_update(update_id: int, text: str, chat_id: int = CHAT_ID) -> dict:
-    return {
-        "update_id": update_id,
-        "message": {
-            "message_id": update_id,
-            "date": 1_700_000_000,
-            "chat": {"id": chat_id, "type": "private", "first_name": "Dân"},
-            "from": {"id": chat_id, "is_bot": False, "first_name": "Dân"},
-            "text": text,
-            **(
-                {"entities": [{"type": "bot_command", "offset": 0, "length": len(text)}]}
-                if text.startswith("/")
-                else {}
-            ),
-        },
-    }
-
-
-def callback_update(update_id: int, data: str, chat_id: int = CHAT_ID) -> dict:
-    return {
-        "update_id": update_id,
-        "callback_query": {
-            "id": f"cq{update_id}",
-            "chat_instance": "ci",
-            "from": {"id": chat_id, "is_bot": False, "first_name": "Dân"},
-            "data": data,
-            "message": {
-                "message_id": 7,
-                "date": 1_700_000_000,
-                "chat": {"id": chat_id, "type": "private"},
-                "from": {"id": 123456, "is_bot": True, "first_name": "Trợ lý"},
-                "text": "Chọn thủ tục",
-            },
-        },
-    }
 
 
 @pytest.fixture
 async def app_factory(bot_api, rasa):
     apps = []
 
-    async def make(**overrides):
-        application = build_application(make_config(bot_api, rasa.url, **overrides))
+    async def make(state=None, **overrides):
+        application = build_application(make_config(bot_api, rasa.url, **overrides), state=state)
         await application.initialize()
         await application.post_init(application)
         apps.append(application)
@@ -280,12 +244,67 @@ async def test_webhook_checks_secret_and_ignores_redelivery(bot_api, rasa):
 
 
 def test_config_refuses_unprotected_webhook():
+    bridge = "b" * 32
     with pytest.raises(RuntimeError):
         TelegramConfig(
-            token="1:abc", mode="webhook", webhook_url="https://x.test/hook", webhook_secret=""
+            token="1:abc", mode="webhook", webhook_url="https://x.test/hook", webhook_secret="", bridge_secret=bridge
         ).check()
     with pytest.raises(RuntimeError):
-        TelegramConfig(token="", mode="polling").check()
+        TelegramConfig(token="", mode="polling", bridge_secret=bridge).check()
     TelegramConfig(
-        token="1:abc", mode="webhook", webhook_url="https://x.test/hook", webhook_secret="a" * 32
+        token="1:abc", mode="webhook", webhook_url="https://x.test/hook", webhook_secret="a" * 32, bridge_secret=bridge
     ).check()
+
+
+@pytest.mark.parametrize("secret", ["", "changeme", "short"])
+def test_config_refuses_to_start_without_a_bridge_secret(secret):
+    with pytest.raises(RuntimeError, match="TELEGRAM_BRIDGE_SECRET"):
+        TelegramConfig(token="1:abc", mode="polling", bridge_secret=secret).check()
+
+
+# --- issue 11: authenticated channel to Rasa, 429s, two replicas ---------------------------------------
+
+
+async def test_the_bridge_authenticates_itself_to_rasas_bridge_channel(app_factory, bot_api, rasa):
+    application = await app_factory()
+    await feed(application, text_update(1, "làm căn cước ở đâu"))
+    assert rasa.refused == 0 and len(rasa.requests) == 1
+
+
+async def test_without_the_right_secret_rasa_refuses_and_the_citizen_is_told_politely(app_factory, bot_api, rasa):
+    application = await app_factory(bridge_secret="not-the-secret-0123456789")
+    await feed(application, text_update(1, "làm căn cước ở đâu"))
+    assert rasa.refused == 1 and rasa.requests == []
+    assert sent_texts(bot_api) == [BUSY_TEXT]
+
+
+async def test_429_from_telegram_is_waited_out_and_the_whole_long_answer_arrives(app_factory, bot_api, rasa):
+    paragraphs = [(f"Đoạn {i}: " + "giấy tờ cần nộp " * 60).strip() for i in range(12)]
+    rasa.reply = lambda sender, text: [{"recipient_id": sender, "text": "\n\n".join(paragraphs)}]
+    application = await app_factory()
+    bot_api.throttle["sendMessage"] = 2  # the first two parts are refused with retry_after=1
+    await feed(application, text_update(1, "hồ sơ"))
+    assert bot_api.throttled == ["sendMessage", "sendMessage"]
+    assert "\n\n".join(sent_texts(bot_api)) == "\n\n".join(paragraphs)
+
+
+async def test_a_button_sent_by_one_replica_is_understood_by_the_other(app_factory, bot_api, rasa):
+    state = MemoryState()  # stands for Redis: the two replicas share nothing else
+    one, two = await app_factory(state=state), await app_factory(state=state)
+    rasa.reply = lambda sender, text: [
+        {"recipient_id": sender, "text": "Chọn thủ tục", "buttons": [{"title": "Kết hôn", "payload": "/ket_hon"}]}
+    ]
+    await feed(one, text_update(1, "hộ tịch"))
+    data = bot_api.calls_to("sendMessage")[-1]["reply_markup"]["inline_keyboard"][0][0]["callback_data"]
+    rasa.reply = lambda sender, text: [{"recipient_id": sender, "text": "Thủ tục kết hôn: ..."}]
+    await feed(two, callback_update(2, data))
+    assert rasa.requests[-1] == {"sender": f"tg:{CHAT_ID}", "message": "/ket_hon"}
+    assert EXPIRED_TEXT not in sent_texts(bot_api)
+
+
+async def test_an_update_delivered_to_both_replicas_is_answered_once(app_factory, bot_api, rasa):
+    state = MemoryState()
+    one, two = await app_factory(state=state), await app_factory(state=state)
+    await feed(one, text_update(77, "xin chào"))
+    await feed(two, text_update(77, "xin chào"))
+    assert len(rasa.requests) == 1 and sent_texts(bot_api) == ["Bạn hỏi: xin chào"]

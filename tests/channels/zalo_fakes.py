@@ -14,29 +14,52 @@ APP_SECRET = "app-secret-for-tests"
 OA_SECRET = "oa-secret-key-for-tests"
 
 
+FOLLOWER_ROUTE = "/v3.0/oa/message/cs"
+ANONYMOUS_ROUTE = "/v2.0/oa/message"
+
+
 class FakeZaloOpenApi:
-    """Accepts only the current access token; the refresh endpoint rotates both tokens."""
+    """Accepts only the current access token; the refresh endpoint rotates both tokens.
+
+    Replies to followers (``user_id``) are accepted only on the v3 CS route and replies to website
+    visitors (``anonymous_id``) only on the v2 route, each refusing the other kind with an error.
+    ``error_status`` is the HTTP status Zalo sends its error bodies with (it varies: 200 or 4xx).
+    """
 
     def __init__(self, access_token: str = "access-1", refresh_token: str = "refresh-1"):
         self.access_token = access_token
         self.refresh_token = refresh_token
         self.messages: list[dict[str, Any]] = []
+        self.routes: list[str] = []
+        self.error_status = 200
         self.refreshes: list[dict[str, str]] = []
         self.cs_calls = 0
         self.force_error: int | None = None
         self.reject_templates = False
         self._generation = 1
 
+    def _error(self, code: int, message: str) -> web.Response:
+        return web.json_response({"error": code, "message": message}, status=self.error_status)
+
     async def cs(self, request: web.Request) -> web.Response:
+        return await self._message(request, anonymous=False)
+
+    async def anonymous(self, request: web.Request) -> web.Response:
+        return await self._message(request, anonymous=True)
+
+    async def _message(self, request: web.Request, *, anonymous: bool) -> web.Response:
         self.cs_calls += 1
         body = await request.json()
         if request.headers.get("access_token") != self.access_token:
-            return web.json_response({"error": -216, "message": "Access token is invalid"})
+            return self._error(-216, "Access token is invalid")
+        if ("anonymous_id" in body.get("recipient", {})) != anonymous:
+            return self._error(-201, "recipient not supported by this endpoint")
         if self.force_error is not None:
-            return web.json_response({"error": self.force_error, "message": "refused"})
+            return self._error(self.force_error, "refused")
         if self.reject_templates and "attachment" in body.get("message", {}):
-            return web.json_response({"error": -201, "message": "template not allowed"})
+            return self._error(-201, "template not allowed")
         self.messages.append(body)
+        self.routes.append(request.path)
         return web.json_response(
             {"error": 0, "message": "Success", "data": {"message_id": f"m{len(self.messages)}"}}
         )
@@ -52,7 +75,9 @@ class FakeZaloOpenApi:
             or form.get("refresh_token") != self.refresh_token
             or request.headers.get("secret_key") != APP_SECRET
         ):
-            return web.json_response({"error": -14014, "error_description": "invalid refresh token"})
+            return web.json_response(
+                {"error": -14014, "error_description": "invalid refresh token"}, status=self.error_status
+            )
         self._generation += 1
         self.access_token = f"access-{self._generation}"
         self.refresh_token = f"refresh-{self._generation}"
@@ -62,7 +87,8 @@ class FakeZaloOpenApi:
 
     def app(self) -> web.Application:
         app = web.Application()
-        app.router.add_post("/v3.0/oa/message/cs", self.cs)
+        app.router.add_post(FOLLOWER_ROUTE, self.cs)
+        app.router.add_post(ANONYMOUS_ROUTE, self.anonymous)
         app.router.add_post("/v4/oa/access_token", self.token)
         return app
 

@@ -18,6 +18,7 @@ ROOT = Path(__file__).resolve().parents[2]
 VENV_BIN = Path(sys.executable).parent
 CACHE = ROOT / "models" / "test-cache"
 TEST_CONFIG = Path(__file__).with_name("config.yml")
+BRIDGE_SECRET = "e2e-bridge-secret-0123456789abcdef"
 
 
 def free_port() -> int:
@@ -50,6 +51,17 @@ def train_model() -> Path:
         cwd=ROOT, check=True, env={**os.environ, "PYTHONPATH": str(ROOT)},
     )
     return model
+
+
+def stop_processes(processes: list[subprocess.Popen]) -> None:
+    """Terminate every process, then wait for each (killing the ones that do not stop)."""
+    for p in processes:
+        p.terminate()
+    for p in processes:
+        try:
+            p.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            p.kill()
 
 
 def _wait(url: str, proc: subprocess.Popen, timeout: float, log: Path) -> None:
@@ -101,6 +113,7 @@ class Stack:
             "ZALO_TOKEN_STORE": str(self.workdir / "zalo_tokens.json"),
             "ZALO_API_BASE": "http://127.0.0.1:9",  # nothing listens: replies are never sent out
             "ZALO_OAUTH_BASE": "http://127.0.0.1:9",
+            "TELEGRAM_BRIDGE_SECRET": BRIDGE_SECRET,
         }
         subprocess.run([str(VENV_BIN / "python"), "-m", "bot.knowledge.seed"], cwd=ROOT, env=self.env, check=True)
         action_port, rasa_port = free_port(), free_port()
@@ -124,8 +137,9 @@ class Stack:
     def _start_actions(self) -> subprocess.Popen:
         log = (self.workdir / "actions.log").open("a")
         return subprocess.Popen(
-            [str(VENV_BIN / "python"), "-m", "rasa_sdk", "--actions", "actions", "--port", str(self._action_port)],
-            cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT,
+            [str(VENV_BIN / "python"), "-m", "bot.action_server"],
+            cwd=ROOT, env={**self.env, "ACTION_SERVER_PORT": str(self._action_port)}, stdout=log,
+            stderr=subprocess.STDOUT,
         )
 
     def stop_actions(self) -> None:
@@ -138,13 +152,7 @@ class Stack:
         _wait(f"{self.action_url}/health", self.processes[0], 120, self.workdir / "actions.log")
 
     def stop(self) -> None:
-        for p in self.processes:
-            p.terminate()
-        for p in self.processes:
-            try:
-                p.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                p.kill()
+        stop_processes(self.processes)
         self.processes.clear()
 
 

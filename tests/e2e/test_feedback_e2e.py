@@ -8,10 +8,15 @@ from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+import yaml
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import Engine
 
-from bot.feedback.replies import CANCELLED, LOOKUP_REFUSED
+from bot.feedback.consent import consent_notice
+from bot.feedback.dialogue import petition_summary
+from bot.feedback.replies import CANCELLED, LOOKUP_REFUSED, stored_reply
+from bot.feedback.storage import SubmitResult
+from bot.settings import PROJECT_ROOT
 
 pytestmark = pytest.mark.e2e
 
@@ -33,6 +38,52 @@ def petitions(db: Engine) -> int:
 
 def sender() -> str:
     return f"pakn-{uuid.uuid4().hex[:10]}"
+
+
+def prompt(name: str) -> str:
+    """The domain's text for a form question (each has one variant)."""
+    domain = yaml.safe_load((PROJECT_ROOT / "domain.yml").read_text(encoding="utf-8"))
+    return str(domain["responses"][name][0]["text"])
+
+
+def bot_says(texts: list[str], who: str) -> list[dict]:
+    """The REST channel's exact answer: one plain text message each, nothing else."""
+    return [{"recipient_id": who, "text": t} for t in texts]
+
+
+def test_walk_through_from_the_first_message_to_the_tracking_code(stack, db) -> None:  # type: ignore[no-untyped-def]
+    """Every turn returns exactly the next question: no error the citizen did not cause."""
+    who, before = sender(), petitions(db)
+    notice = consent_notice(days=int(stack.env.get("PETITION_RETENTION_DAYS") or 365))
+    assert stack.chat("Tôi muốn gửi phản ánh", sender=who) == bot_says([notice], who)
+    turns = [
+        ("đồng ý", prompt("utter_ask_petition_content")),
+        (CONTENT, prompt("utter_ask_petition_subject")),
+        ("đăng ký thường trú", prompt("utter_ask_petition_name")),
+        ("Nguyễn Văn An", prompt("utter_ask_petition_address")),
+        ("thôn Tây, xã Bố Trạch", prompt("utter_ask_petition_contact")),
+    ]
+    for answer, question in turns:
+        assert stack.chat(answer, sender=who) == bot_says([question], who), answer
+    summary = petition_summary({
+        "petition_name": "Nguyễn Văn An", "petition_address": "thôn Tây, xã Bố Trạch",
+        "petition_contact": "0905123456", "petition_subject": "đăng ký thường trú", "petition_content": CONTENT,
+    })
+    assert stack.chat("0905 123 456", sender=who) == bot_says([summary], who)
+    done = stack.chat("đồng ý", sender=who)
+    code = CODE.search(done[0]["text"] if done else "")
+    assert code, done
+    assert done == bot_says([stored_reply(SubmitResult(tracking_code=code.group(0), created=True))], who)
+    assert petitions(db) == before + 1
+
+
+def test_a_second_petition_in_the_same_conversation_starts_cleanly(stack) -> None:  # type: ignore[no-untyped-def]
+    """The form's slots still hold the first petition: clearing them must not trigger their validators."""
+    who = sender()
+    fill_to_summary(stack, who)
+    stack.reply_text("đồng ý", sender=who)
+    notice = consent_notice(days=int(stack.env.get("PETITION_RETENTION_DAYS") or 365))
+    assert stack.chat("Tôi muốn gửi phản ánh", sender=who) == bot_says([notice], who)
 
 
 def fill_to_summary(stack, who: str, contact: str = "0905 123 456") -> str:  # type: ignore[no-untyped-def]

@@ -9,10 +9,9 @@ from pathlib import Path
 import pytest
 
 from bot.evaluation import BotTurn, judge, procedure_codes, value_matches
+from tests.shared_data import DEV_SET
 
 pytestmark = pytest.mark.e2e
-
-DEV_SET = Path(__file__).resolve().parents[3] / "shared" / "data" / "eval" / "citizen-questions-dev.jsonl"
 
 
 def _dev_items() -> list[dict]:
@@ -30,8 +29,8 @@ DEV_ACCEPT = {
 }
 
 
-@pytest.mark.skipif(not DEV, reason="../shared/data/eval/citizen-questions-dev.jsonl not found")
-@pytest.mark.parametrize("item", DEV, ids=[i["id"] for i in DEV])
+@pytest.mark.shared(DEV_SET)
+@pytest.mark.parametrize("item", DEV or [{}], ids=[i["id"] for i in DEV] or ["dev-set-missing"])
 def test_dev_set_question(stack, item):
     reply = stack.reply_text(item["question"], sender=f"dev-{item['id']}")
     item = {**item, "accept_codes": sorted(DEV_ACCEPT.get(item["id"], set()))}

@@ -16,10 +16,7 @@ from bot.knowledge.db import reset_engine
 from bot.knowledge.importer import ImportReport, import_records, main, read_records
 from bot.knowledge.migrate import upgrade_to_head
 from bot.knowledge.models import CHANNEL_IN_PERSON, CHANNEL_ONLINE, Alias, ChannelOption, Document, Procedure
-from bot.settings import PROJECT_ROOT
-
-CATALOGUE = PROJECT_ROOT.parent / "shared" / "data" / "catalogue" / "national-catalogue-2026.jsonl.gz"
-
+from tests.shared_data import CATALOGUE, require_shared
 
 # Measured on the 2026 crawl (docs/benchmarks.md): 81.7% / 97.9% / 98.1%.
 MIN_TIME, MIN_FEE, MIN_DOCUMENTS = 0.80, 0.97, 0.97
@@ -33,8 +30,7 @@ def _counts(session: Session) -> tuple[int, int, int]:
 
 @pytest.fixture(scope="module")
 def records() -> list[dict]:
-    if not CATALOGUE.exists():
-        pytest.skip(f"shared catalogue not found at {CATALOGUE}")
+    require_shared(CATALOGUE)
     return list(read_records(CATALOGUE))
 
 

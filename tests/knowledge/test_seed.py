@@ -18,13 +18,9 @@ from bot.knowledge.migrate import upgrade_to_head
 from bot.knowledge.models import Alias, ChannelOption, Document, FaqEntry, LegalBasis, Procedure, Step
 from bot.knowledge.seed import SEED_DIR, load_seed
 from bot.settings import PROJECT_ROOT
+from tests.shared_data import CATALOGUE, CITIZEN_SCOPE
 
-SHARED = PROJECT_ROOT.parent / "shared" / "data" / "catalogue"
-CATALOGUE = SHARED / "national-catalogue-2026.jsonl.gz"
-SCOPE = SHARED / "citizen-scope.tsv"
-needs_catalogue = pytest.mark.skipif(
-    not (CATALOGUE.exists() and SCOPE.exists()), reason=f"shared catalogue not found under {SHARED}"
-)
+needs_catalogue = pytest.mark.shared(CATALOGUE, CITIZEN_SCOPE)
 
 
 def _build_seed_module():
@@ -72,9 +68,9 @@ def _counts(session: Session) -> list[int]:
 def test_every_scope_code_is_in_the_seed(entries):
     codes = [e["code"] for e in entries]
     assert len(codes) == len(set(codes))
-    missing = set(read_codes(SCOPE)) - set(codes)
+    missing = set(read_codes(CITIZEN_SCOPE)) - set(codes)
     assert not missing
-    assert len(read_codes(SCOPE)) == 243
+    assert len(read_codes(CITIZEN_SCOPE)) == 243
 
 
 def test_loading_twice_changes_nothing(session, entries):
@@ -122,7 +118,7 @@ def test_descriptive_text_is_generated_not_copied(entries, catalogue):
 def test_committed_seed_matches_the_generator(seed_files):
     build_seed = _build_seed_module()
     records = list(read_records(CATALOGUE))
-    built = build_seed.build(records, build_seed.seed_codes(SCOPE, SEED_DIR / "aliases.yml"))
+    built = build_seed.build(records, build_seed.seed_codes(CITIZEN_SCOPE, SEED_DIR / "aliases.yml"))
     assert sorted(built) == sorted(seed_files)
     for name, content in built.items():
         assert content == seed_files[name], f"{name} is stale: run scripts/build_seed.py"

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
+import secrets
 import socket
 import subprocess
 import uuid
@@ -18,7 +19,7 @@ from pathlib import Path
 
 import httpx
 
-from tests.e2e.stack import ROOT, VENV_BIN, _wait, free_port
+from tests.e2e.stack import ROOT, VENV_BIN, _wait, free_port, stop_processes
 
 PG_HOST, PG_PORT, PG_USER = os.environ.get("PG_HOST", "127.0.0.1"), int(os.environ.get("PG_PORT", "5432")), "postgres"
 REDIS_HOST, REDIS_PORT = os.environ.get("REDIS_HOST", "127.0.0.1"), int(os.environ.get("REDIS_PORT", "6379"))
@@ -127,6 +128,10 @@ class Cluster:
             "LOCK_KEY_PREFIX": self.name,
             "RABBITMQ_HOST": RABBIT_HOST, "RABBITMQ_PORT": str(RABBIT_PORT), "RABBITMQ_USER": "guest",
             "RABBITMQ_PASSWORD": "guest", "RABBITMQ_QUEUE": self.queue,
+            "ACTION_SERVER_TOKEN": secrets.token_hex(16),
+            # Channel state shared by the replicas, under the keys stop() deletes.
+            "REDIS_URL": f"redis://{REDIS_HOST}:{REDIS_PORT}/0", "STATE_KEY_PREFIX": self.name,
+            "TELEGRAM_BRIDGE_SECRET": secrets.token_hex(16),
         }
         rasa_env = {**self.env, "LOG_LEVEL": self.rasa_log_level}
         subprocess.run([str(VENV_BIN / "python"), "-m", "bot.knowledge.seed"], cwd=ROOT, env=self.env, check=True,
@@ -135,8 +140,8 @@ class Cluster:
         for i in range(self.instances):
             port = free_port()
             self.action_urls.append(f"http://127.0.0.1:{port}")
-            log = self._spawn(f"actions{i}", [str(VENV_BIN / "python"), "-m", "rasa_sdk", "--actions", "actions",
-                                              "--port", str(port)])
+            log = self._spawn(f"actions{i}", [str(VENV_BIN / "python"), "-m", "bot.action_server"],
+                              env={**self.env, "ACTION_SERVER_PORT": str(port)})
             waits.append((f"{self.action_urls[-1]}/health", f"actions{i}", 180, log))
         self._spawn("action-proxy", [str(VENV_BIN / "python"), str(ROOT / "deploy" / "roundrobin.py"),
                                      "--listen", f"127.0.0.1:{action_proxy_port}", *self.action_urls])
@@ -172,13 +177,7 @@ class Cluster:
         return {label: p.pid for label, p in self.processes.items()}
 
     def stop(self) -> None:
-        for p in self.processes.values():
-            p.terminate()
-        for p in self.processes.values():
-            try:
-                p.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                p.kill()
+        stop_processes(list(self.processes.values()))
         self.processes.clear()
         for name in self.databases:
             drop_database(name)

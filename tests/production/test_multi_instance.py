@@ -1,7 +1,8 @@
 """Two Rasa servers and two action servers on one PostgreSQL tracker store and one Redis lock store.
 
 A citizen's conversation may land on any instance (round-robin): the context must follow it, and
-messages sent in quick succession must be answered one after the other, in the order sent.
+messages sent in quick succession must be answered one after the other, in the order sent. Two
+Telegram bridge replicas share their channel state (button ids, duplicate update ids) through Redis.
 """
 
 from __future__ import annotations
@@ -14,7 +15,10 @@ import httpx
 import pytest
 from sqlalchemy import create_engine, text
 
-from bot.evaluation import value_matches
+from bot.channels.telegram import EXPIRED_TEXT
+from bot.evaluation import procedure_codes, value_matches
+from tests.channels.channel_fakes import callback_update, text_update
+from tests.production.bridges import Bridges
 
 pytestmark = [pytest.mark.services, pytest.mark.e2e]
 
@@ -98,3 +102,61 @@ def test_conversation_events_reach_the_event_broker(cluster):
     while cluster.queued_events() <= before and time.monotonic() < deadline:
         time.sleep(0.5)
     assert cluster.queued_events() > before
+
+
+# --- issue 11 item 8: channel state shared through Redis by the replicas --------------------------------
+
+
+@pytest.fixture(scope="module")
+def bridges(cluster, tmp_path_factory):
+    running = Bridges(cluster=cluster, workdir=tmp_path_factory.mktemp("bridges"))
+    try:
+        running.start()
+    except Exception:
+        running.stop()
+        raise
+    yield running
+    running.stop()
+
+
+def _sent_to(bridges, chat: int) -> list[dict]:
+    return [c for c in bridges.api.fake.calls_to("sendMessage") if int(c.get("chat_id", 0)) == chat]
+
+
+def _wait_until(predicate, timeout: float = 90.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        assert time.monotonic() < deadline, "condition not reached in time"
+        time.sleep(0.2)
+
+
+def test_a_button_pressed_on_one_bridge_replica_is_understood_by_the_other(bridges):
+    chat = 700_000 + uuid.uuid4().int % 100_000
+    assert bridges.post(0, text_update(chat * 10 + 1, "căn cước mất mấy ngày?", chat_id=chat)) == 200
+    _wait_until(lambda: any("reply_markup" in m for m in _sent_to(bridges, chat)))
+    keyboard = next(m for m in _sent_to(bridges, chat) if "reply_markup" in m)["reply_markup"]
+    choice = next(row[0] for row in keyboard["inline_keyboard"] if "đổi" in row[0]["text"].lower())
+    before = len(_sent_to(bridges, chat))
+    assert bridges.post(1, callback_update(chat * 10 + 2, choice["callback_data"], chat_id=chat)) == 200
+    _wait_until(lambda: len(_sent_to(bridges, chat)) >= before + 2)
+    texts = [m["text"] for m in _sent_to(bridges, chat)[before:]]
+    assert texts[0] == f"➡️ {choice['text']}", texts
+    assert EXPIRED_TEXT not in texts
+    assert procedure_codes("\n".join(texts)) & {"2.001195", "1.014063"}, texts
+
+
+def test_an_update_delivered_to_both_bridge_replicas_is_answered_once(bridges, cluster):
+    chat = 800_000 + uuid.uuid4().int % 100_000
+    update = text_update(chat * 10 + 1, "làm hộ chiếu cần giấy tờ gì", chat_id=chat)
+    statuses: list[int] = []
+    threads = [threading.Thread(target=lambda i=i: statuses.append(bridges.post(i, update))) for i in (0, 1)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert statuses == [200, 200]
+    _wait_until(lambda: _sent_to(bridges, chat))
+    time.sleep(3)  # a second answer, if any, would have arrived by now
+    assert len(_sent_to(bridges, chat)) == 1, [m["text"][:80] for m in _sent_to(bridges, chat)]
+    users = [e for e in cluster.tracker(f"tg:{chat}")["events"] if e["event"] == "user"]
+    assert len(users) == 1

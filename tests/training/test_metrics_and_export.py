@@ -16,8 +16,7 @@ from bot.training.examples import ExampleError, add_example
 from bot.training.export import export_generated
 from bot.training.metrics import LabelledText, evaluate_predictions, load_question_file
 from bot.training.report import write_report
-
-SHARED_DEV = Path(__file__).resolve().parents[3] / "shared" / "data" / "eval" / "citizen-questions-dev.jsonl"
+from tests.shared_data import DEV_SET
 
 
 def test_per_intent_metrics_and_misclassified() -> None:
@@ -44,9 +43,9 @@ def test_question_file_maps_gold_intents(tmp_path: Path) -> None:
     assert [(i.text, i.intent) for i in items] == [("phí bao nhiêu", "ask_fee"), ("nộp ở đâu", "ask_place")]
 
 
-@pytest.mark.skipif(not SHARED_DEV.exists(), reason="../shared dev set not available")
+@pytest.mark.shared(DEV_SET)
 def test_shared_dev_set_loads() -> None:
-    items = load_question_file(SHARED_DEV)
+    items = load_question_file(DEV_SET)
     assert len(items) >= 15
     assert {i.intent for i in items} <= {"ask_documents", "ask_time", "ask_fee", "ask_place", "ask_steps",
                                          "ask_overview"}
