@@ -52,6 +52,18 @@ class Settings:
     petition_retention_days: int = 365
     admin_session_minutes: int = 120
     rasa_auth_token: str = ""
+    # Trainer pipeline (docs/training.md): Rasa config to train with, the replicas to reload after a
+    # promotion ("dns+http://name:port" = every address of name), the served model's path as the
+    # replicas see it (default: this checkout's models/current.tar.gz), how long to wait for a replica.
+    train_config: str = ""
+    rasa_replica_urls: tuple[str, ...] = ()
+    rasa_model_path: str = ""
+    rasa_reload_wait: float = 0.0
+    # Provincial one-stop system (bot/applications/onestop.py); no base URL = not connected.
+    onestop_base_url: str = ""
+    onestop_token: str = ""
+    onestop_timeout: float = 5.0
+    onestop_status_path: str = "/dossiers/{code}"
     extra: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -82,6 +94,14 @@ def get_settings() -> Settings:
         petition_retention_days=_env_int("PETITION_RETENTION_DAYS", Settings.petition_retention_days),
         admin_session_minutes=_env_int("ADMIN_SESSION_MINUTES", Settings.admin_session_minutes),
         rasa_auth_token=os.environ.get("RASA_AUTH_TOKEN", "").strip(),
+        train_config=_env("TRAIN_CONFIG", ""),
+        rasa_replica_urls=tuple(u.strip() for u in _env("RASA_REPLICA_URLS", "").split(",") if u.strip()),
+        rasa_model_path=_env("RASA_MODEL_PATH", ""),
+        rasa_reload_wait=_env_float("RASA_RELOAD_WAIT", Settings.rasa_reload_wait),
+        onestop_base_url=_env("ONESTOP_BASE_URL", "").rstrip("/"),
+        onestop_token=os.environ.get("ONESTOP_TOKEN", "").strip(),
+        onestop_timeout=_env_float("ONESTOP_TIMEOUT", Settings.onestop_timeout),
+        onestop_status_path=_env("ONESTOP_STATUS_PATH", Settings.onestop_status_path),
     )
     settings.check()
     return settings
