@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import logging
 from urllib.parse import urlsplit
 
@@ -14,11 +15,17 @@ from bot.admin.views_data import read_upload
 from bot.admin.web import current_user, redirect, render, requires
 from bot.applications.loading import LoadError, load_file, recent_imports, template_csv
 from bot.applications.models import ApplicationStatusRecord
+from bot.applications.replies import VIETNAM_TIME
 from bot.knowledge.db import session_scope
 from bot.settings import get_settings
 
 logger = logging.getLogger(__name__)
 routes = web.RouteTableDef()
+
+
+def _local(utc: dt.datetime) -> dt.datetime:
+    """Times are stored as naive UTC; staff read Vietnam time."""
+    return utc.replace(tzinfo=dt.timezone.utc).astimezone(VIETNAM_TIME)
 
 
 @routes.get("/applications", name="applications")
@@ -30,7 +37,8 @@ async def applications_page(request: web.Request) -> web.StreamResponse:
             select(func.count(ApplicationStatusRecord.id), func.max(ApplicationStatusRecord.updated_at))
         ).one()
         imports = recent_imports(session=session)
-        return render(request, "applications.html", count=count, newest=newest, imports=imports,
+        return render(request, "applications.html", count=count, newest=_local(newest) if newest else None,
+                      imports=imports, local=_local,
                       onestop_host=urlsplit(settings.onestop_base_url).netloc if settings.onestop_base_url else "")
 
 

@@ -130,8 +130,13 @@ def template_csv(fmt: StatusFormat | None = None) -> bytes:
     return buf.getvalue().encode("utf-8-sig")  # with BOM so Excel shows Vietnamese correctly
 
 
-def _as_utc(local: dt.datetime | None) -> dt.datetime | None:
-    return local - _VIETNAM_OFFSET if local is not None else None
+def _as_utc(value: dt.datetime | None) -> dt.datetime | None:
+    """Naive UTC for the table: a time without an offset is Vietnam time."""
+    if value is None:
+        return None
+    if value.tzinfo is not None:
+        return value.astimezone(dt.timezone.utc).replace(tzinfo=None)
+    return value - _VIETNAM_OFFSET
 
 
 def load_file(

@@ -87,14 +87,14 @@ def parse_date(value: Any) -> dt.date | None:
 
 
 def parse_datetime(value: Any) -> dt.datetime:
+    """A date-time cell; aware when the text names its offset (ISO ``+07:00``/``Z``), naive (local) otherwise."""
     if isinstance(value, dt.datetime):
-        return value.replace(tzinfo=None) if value.tzinfo is None else value.astimezone(dt.timezone.utc).replace(tzinfo=None)
+        return value
     if isinstance(value, dt.date):
         return dt.datetime.combine(value, dt.time())
     text = " ".join(str(value).strip().replace("T", " ").split())
     if re.fullmatch(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}(:\d{2})?(\.\d+)?([+-]\d{2}:?\d{2}|Z)?", text):
-        parsed = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
-        return parse_datetime(parsed)
+        return dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
     day, _, clock = text.partition(" ")
     for dfmt in _DATE_FORMATS:
         for tfmt in (("",) if not clock else _TIME_FORMATS):

@@ -71,6 +71,12 @@ def test_csv_with_bom_and_semicolons_is_loaded_and_dated(database: Engine) -> No
     assert second is not None and second.status == "done" and second.as_of == NOW
 
 
+def test_a_time_with_its_offset_is_not_shifted_twice(database: Engine) -> None:
+    _load("iso.csv", f"Mã hồ sơ,Trạng thái,Cập nhật lúc\n{A},Hoàn thành,2026-11-25T16:45:00+07:00\n".encode())
+    done = DatabaseStatusProvider().get_status(A)
+    assert done is not None and done.as_of == dt.datetime(2026, 11, 25, 9, 45)
+
+
 def test_excel_with_a_title_row_and_date_cells(database: Engine) -> None:
     wb = Workbook()
     ws = wb.active
