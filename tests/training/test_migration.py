@@ -5,26 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 from alembic import command
-from alembic.autogenerate import compare_metadata
-from alembic.migration import MigrationContext
 from sqlalchemy import create_engine, inspect, text
 
-import bot.models_registry  # noqa: F401
 from bot.knowledge.migrate import alembic_config
-from bot.knowledge.models import Base
+from tests.migration_helpers import schema_diffs
 
 OUR_TABLES = {"training_runs", "training_workers", "application_imports"}
-
-
-def _table(diff: object) -> str | None:
-    item = diff[0] if isinstance(diff, list) else diff
-    for part in item[1:]:  # type: ignore[index]
-        name = part.table.name if hasattr(part, "table") else getattr(part, "name", None)
-        if isinstance(name, str):
-            return name
-        if isinstance(part, str) and part in OUR_TABLES:
-            return part
-    return None
 
 
 def test_revision_matches_the_models_and_keeps_runs(tmp_path: Path) -> None:
@@ -38,8 +24,7 @@ def test_revision_matches_the_models_and_keeps_runs(tmp_path: Path) -> None:
                           " '', '0.9', '', '2026-11-30 10:00:00')"))
         command.upgrade(cfg, "0007_training_and_applications")
     with engine.connect() as conn:
-        diffs = compare_metadata(MigrationContext.configure(conn), Base.metadata)
-        assert [d for d in diffs if _table(d) in OUR_TABLES] == []
+        assert schema_diffs(conn, OUR_TABLES) == []
         row = conn.execute(text("SELECT options_json, worker, log_tail, report_json FROM training_runs")).one()
         assert tuple(row) == ("{}", "", "", "")
     with engine.begin() as conn:
