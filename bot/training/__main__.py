@@ -20,6 +20,7 @@ from bot.training import gate, promotion, replicas, runner
 from bot.training.models import RUN_FAILED, RUN_PROMOTED, RUN_REFUSED
 from bot.training.paths import ProjectPaths, default_paths
 from bot.training.pipeline import PipelineError, PipelineOptions, PipelineResult, run_pipeline
+from bot.training.steps import GATE_METRIC
 
 logger = logging.getLogger("bot.training")
 
@@ -88,7 +89,7 @@ def _outcome_values(result: PipelineResult) -> dict[str, object]:
     if ctx and ctx.replicas and not result.reloaded:
         failed = [r.url for r in ctx.replicas if not r.ok]
         message += f" Chưa nạp được vào: {', '.join(failed)} (xem báo cáo)."
-    heldout = next((c.new for c in (ctx.comparisons if ctx else []) if c.name == "intent_macro_f1_heldout"), None)
+    heldout = next((c.new for c in (ctx.comparisons if ctx else []) if c.name == GATE_METRIC), None)
     return {
         "status": RUN_PROMOTED if result.promoted else RUN_REFUSED,
         "stage": "xong",

@@ -184,9 +184,10 @@ def run_pipeline(
         decision = ctx.decision
         if decision is None:
             result.outcome, result.reason = OUTCOME_FAILED, "Không có bước quyết định thay mô hình."
-        else:
-            result.outcome = OUTCOME_PROMOTED if decision.promote and ctx.promoted else OUTCOME_REFUSED
-            result.reason = decision.reason
+            publish(result.outcome, result.reason)
+            raise PipelineError(result.reason, result)
+        result.outcome = OUTCOME_PROMOTED if decision.promote and ctx.promoted else OUTCOME_REFUSED
+        result.reason = decision.reason
         publish(result.outcome, result.reason)
         return result
     finally:
