@@ -3,7 +3,7 @@ SHELL := /bin/bash
 PY := .venv/bin/python
 export PYTHONPATH := $(CURDIR)
 
-.PHONY: help setup run test test-unit train eval bench lint seed nlu telegram web create-admin
+.PHONY: help setup run test test-unit train trainer eval bench lint seed nlu telegram web create-admin
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -35,8 +35,11 @@ seed: setup ## apply migrations and load data/seed into DATABASE_URL
 nlu: setup ## regenerate data/nlu/procedure_questions.yml from its templates
 	$(PY) scripts/generate_nlu.py
 
-train: setup ## trainer pipeline: export, validate, train, evaluate, promote if not worse
+train: setup ## trainer pipeline: export, train, score old and new on the frozen held-out set, promote if not worse, reload Rasa
 	$(PY) -m bot.training
+
+trainer: setup ## the training worker: runs the trainings queued from the admin (make run starts it)
+	$(PY) -m bot.training.worker
 
 eval: setup ## score the running bot (RASA_URL) on the question files
 	$(PY) -m bot.evaluation ../shared/data/eval/citizen-questions-dev.jsonl tests/data/questions-own.jsonl \

@@ -5,7 +5,7 @@ from __future__ import annotations
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.analytics.ratings import rated_answer, rating_buttons
-from bot.assistant import Reply
+from bot.dialogue import Reply
 
 BUSY_TEXT = (
     "Xin lỗi, hệ thống tra cứu đang bận hoặc gặp sự cố. Bạn vui lòng thử lại sau ít phút, "

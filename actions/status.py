@@ -12,8 +12,8 @@ from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot.applications.provider import ApplicationLookupError, get_provider
-from bot.applications.replies import ASK_FOR_CODE, lookup_failed_reply, not_found_reply, status_reply
+from bot.applications.lookup import answer as application_answer
+from bot.applications.replies import ASK_FOR_CODE
 from bot.feedback.dialogue import parse_command
 from bot.feedback.replies import LOOKUP_CANCELLED, LOOKUP_FAILED, LOOKUP_REFUSED
 from bot.feedback.replies import status_reply as petition_status_reply
@@ -143,7 +143,7 @@ async def answer_petition_status(dispatcher: CollectingDispatcher, code: str, co
 
 
 class ActionApplicationStatus(Action):
-    """Finds an application code in the message and reports its status through the provider."""
+    """Finds an application code in the message and answers from the status sources (bot.applications.lookup)."""
 
     def name(self) -> str:
         return "action_application_status"
@@ -157,14 +157,6 @@ class ActionApplicationStatus(Action):
                 return [FollowupAction("petition_status_form")]
             dispatcher.utter_message(text=ASK_FOR_CODE)
             return []
-        try:
-            status = await asyncio.to_thread(get_provider().get_status, code)
-        except ApplicationLookupError:
-            logger.exception("application status source failed for code=%s", code)
-            dispatcher.utter_message(text=lookup_failed_reply())
-            return []
-        if status is None:
-            dispatcher.utter_message(text=not_found_reply(code))
-        else:
-            dispatcher.utter_message(text=status_reply(status, today=dt.date.today()))
+        reply = await asyncio.to_thread(application_answer, code, today=dt.date.today())
+        dispatcher.utter_message(text=reply)
         return []

@@ -263,7 +263,7 @@ def render(decision: Decision, res: Resources, session: Session, query: Query, t
         if not procedures:
             return Reply("Xin lỗi, thủ tục này không còn trong cơ sở dữ liệu. " + _portal(), "not_in_data")
         composed = compose_answer(procedures, decision.fact, today=today, case_hint=query.text)
-        text, more = (composed, []) if isinstance(composed, str) else (composed.text, list(composed.more))
+        text, more = _composed(composed)
         buttons = _fact_buttons(decision.fact)
         if more:
             buttons.insert(0, Button("Xem thêm", MORE_PAYLOAD))
@@ -293,6 +293,13 @@ def render(decision: Decision, res: Resources, session: Session, query: Query, t
             "not_in_data", fact=decision.fact, confidence=decision.confidence,
         )
     return Reply("Xin lỗi, câu hỏi này nằm ngoài phạm vi tôi hỗ trợ. " + capabilities(), "out_of_scope")
+
+
+def _composed(composed: object) -> tuple[str, list[str]]:
+    """(text now, the rest on request) from compose; a plain string is an answer with no rest."""
+    if isinstance(composed, str):
+        return composed, []
+    return str(getattr(composed, "text", "")), [str(m) for m in getattr(composed, "more", [])]
 
 
 def _with_injection_note(text: str, decision: Decision) -> str:

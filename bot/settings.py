@@ -125,6 +125,18 @@ class Settings:
     use_ranker: bool = True
     use_nlu_intent: bool = True
     sync_rebuild: bool = False
+    # Trainer pipeline (docs/training.md): Rasa config to train with, the replicas to reload after a
+    # promotion ("dns+http://name:port" = every address of name), the served model's path as the
+    # replicas see it (default: this checkout's models/current.tar.gz), how long to wait for a replica.
+    train_config: str = ""
+    rasa_replica_urls: tuple[str, ...] = ()
+    rasa_model_path: str = ""
+    rasa_reload_wait: float = 0.0
+    # Provincial one-stop system (bot/applications/onestop.py); no base URL = not connected.
+    onestop_base_url: str = ""
+    onestop_token: str = ""
+    onestop_timeout: float = 5.0
+    onestop_status_path: str = "/dossiers/{code}"
     extra: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -165,6 +177,14 @@ def get_settings() -> Settings:
         use_ranker=env_bool("USE_RANKER", Settings.use_ranker),
         use_nlu_intent=env_bool("USE_NLU_INTENT", Settings.use_nlu_intent),
         sync_rebuild=env_bool("UNDERSTANDING_SYNC_REBUILD", Settings.sync_rebuild),
+        train_config=env("TRAIN_CONFIG", ""),
+        rasa_replica_urls=tuple(u.strip() for u in env("RASA_REPLICA_URLS", "").split(",") if u.strip()),
+        rasa_model_path=env("RASA_MODEL_PATH", ""),
+        rasa_reload_wait=env_float("RASA_RELOAD_WAIT", Settings.rasa_reload_wait),
+        onestop_base_url=env("ONESTOP_BASE_URL", "").rstrip("/"),
+        onestop_token=os.environ.get("ONESTOP_TOKEN", "").strip(),
+        onestop_timeout=env_float("ONESTOP_TIMEOUT", Settings.onestop_timeout),
+        onestop_status_path=env("ONESTOP_STATUS_PATH", Settings.onestop_status_path),
     )
     settings.check()
     return settings

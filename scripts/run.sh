@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Start the whole assistant on the embedded defaults: SQLite knowledge base, local model,
-# Rasa (REST) on 127.0.0.1:5005, action server on 127.0.0.1:5055, web widget and admin on :8080.
-# Ctrl-C stops all.
+# Rasa (REST) on 127.0.0.1:5005, action server on 127.0.0.1:5055, web widget and admin on :8080, the
+# training worker. Ctrl-C stops all.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
@@ -26,6 +26,8 @@ ACTION_SERVER_HOST=127.0.0.1 .venv/bin/python -m bot.action_server > var/actions
 .venv/bin/rasa run --enable-api "${auth[@]}" --interface 127.0.0.1 --port 5005 --credentials credentials.yml \
   --endpoints endpoints.yml --logging-config-file deploy/logging.yml > var/rasa.log 2>&1 & pids+=($!)
 .venv/bin/python -m bot.web > var/web.log 2>&1 & pids+=($!)
+# Runs the trainings queued from the admin (Huấn luyện lại) in its own process, never in the web server.
+.venv/bin/python -m bot.training.worker > var/trainer.log 2>&1 & pids+=($!)
 echo "==> waiting for Rasa to load the model"
 for _ in $(seq 1 180); do
   curl -fs "http://127.0.0.1:5005/status${RASA_AUTH_TOKEN:+?token=$RASA_AUTH_TOKEN}" >/dev/null 2>&1 && break
@@ -36,7 +38,7 @@ cat <<MSG
 Ready.
   Chat in the browser:   http://localhost:${WEB_PORT:-8080}/
   REST API:              curl -s localhost:5005/webhooks/rest/webhook -d '{"sender":"me","message":"đăng ký tạm trú cần gì"}'
-  Logs:                  var/rasa.log, var/actions.log, var/web.log
+  Logs:                  var/rasa.log, var/actions.log, var/web.log, var/trainer.log
 Press Ctrl-C to stop.
 MSG
 wait

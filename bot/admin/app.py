@@ -8,6 +8,7 @@ import logging
 from aiohttp import web
 
 from bot.admin import (
+    views_applications,
     views_auth,
     views_dashboard,
     views_data,
@@ -42,8 +43,9 @@ def create_admin_app(*, login_limiter: LoginRateLimiter | None = None) -> web.Ap
     app[JINJA_KEY] = make_jinja()
     app[LIMITER_KEY] = login_limiter or LoginRateLimiter()
     for table in (
-        views_auth.routes, views_dashboard.routes, views_reports.routes, views_knowledge.routes, views_data.routes, views_unanswered.routes,
-        views_training.routes, views_users.routes, *_optional_routes(),
+        views_auth.routes, views_dashboard.routes, views_reports.routes, views_knowledge.routes, views_data.routes,
+        views_unanswered.routes, views_training.routes, views_users.routes, views_applications.routes,
+        *_optional_routes(),
     ):
         app.add_routes(table)
     return app

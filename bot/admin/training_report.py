@@ -68,6 +68,65 @@ def _gate(data: dict[str, Any], meta: dict[str, Any]) -> dict[str, Any]:
     return {k: meta[k] for k in ("promoted", "decision", "reason", "current_model", "current_macro_f1") if k in meta}
 
 
+def _from_sections(data: dict[str, Any], source: str) -> TrainingReport:
+    """The pipeline's report (schema 1: ``run`` and a list of step ``sections``) laid out for people."""
+    raw_run = data.get("run")
+    meta: dict[str, Any] = raw_run if isinstance(raw_run, dict) else {}
+    sections = {s.get("name"): s for s in data.get("sections") or [] if isinstance(s, dict)}
+    gate_data = (sections.get("gate") or {}).get("data") or {}
+    gate: dict[str, Any] = {}
+    if isinstance(gate_data, dict) and gate_data:
+        gate["promoted"] = gate_data.get("promote")
+        for c in gate_data.get("comparisons") or []:
+            if isinstance(c, dict):
+                gate[str(c.get("label") or c.get("name"))] = f"mới {c.get('new')} · hiện hành {c.get('old')}"
+        if meta.get("reason"):
+            gate["lý do"] = meta["reason"]
+    report = TrainingReport(source=source, meta=meta, gate=gate)
+    models = ((sections.get("evaluate") or {}).get("data") or {}).get("models") or {}
+    for model, entry in models.items() if isinstance(models, dict) else []:
+        for set_name, raw in ((entry or {}).get("results") or {}).items():
+            parsed = _eval_set(f"{set_name} — {model}", raw)
+            if parsed is not None:
+                parsed.name = f"{set_name} — {'mô hình mới' if model == 'candidate' else 'mô hình hiện hành'}"
+                report.sets.append(parsed)
+    report.extra = {
+        str(s.get("title") or name): json.dumps(s.get("data"), ensure_ascii=False, indent=2)[:20_000]
+        for name, s in sections.items() if name not in ("gate", "evaluate") and s.get("data")
+    }
+    return report
+
+
+def report_from_json(text: str, source: str = "") -> TrainingReport | None:
+    """A report stored with the run (either layout), or None when there is none or it is unreadable."""
+    if not text:
+        return None
+    try:
+        data = json.loads(text)
+    except ValueError:
+        logger.exception("Unreadable training report %s", source)
+        return None
+    if not isinstance(data, dict):
+        return None
+    if "sections" in data:
+        return _from_sections(data, source)
+    return _from_layout(data, source)
+
+
+def _from_layout(data: dict[str, Any], source: str) -> TrainingReport:
+    raw_meta = data.get("meta")
+    meta: dict[str, Any] = raw_meta if isinstance(raw_meta, dict) else {}
+    report = TrainingReport(source=source, meta=meta, gate=_gate(data, meta))
+    results = data.get("results") or {}
+    items = results.items() if isinstance(results, dict) else enumerate(results if isinstance(results, list) else [])
+    for key, raw in items:
+        parsed = _eval_set(str(key), raw)
+        if parsed is not None:
+            report.sets.append(parsed)
+    report.extra = {k: json.dumps(v, ensure_ascii=False, indent=2)[:20_000] for k, v in data.items() if k not in KNOWN}
+    return report
+
+
 def load_report(report_dir: str) -> TrainingReport | None:
     """The report of a run, or None when the run wrote none (yet) or it cannot be read."""
     if not report_dir:
@@ -83,15 +142,5 @@ def load_report(report_dir: str) -> TrainingReport | None:
             return None
         if not isinstance(data, dict):
             return None
-        raw_meta = data.get("meta")
-        meta: dict[str, Any] = raw_meta if isinstance(raw_meta, dict) else {}
-        report = TrainingReport(source=str(path), meta=meta, gate=_gate(data, meta))
-        results = data.get("results") or {}
-        items = results.items() if isinstance(results, dict) else enumerate(results if isinstance(results, list) else [])
-        for key, raw in items:
-            parsed = _eval_set(str(key), raw)
-            if parsed is not None:
-                report.sets.append(parsed)
-        report.extra = {k: json.dumps(v, ensure_ascii=False, indent=2)[:20_000] for k, v in data.items() if k not in KNOWN}
-        return report
+        return _from_sections(data, str(path)) if "sections" in data else _from_layout(data, str(path))
     return None

@@ -54,8 +54,13 @@ async def export(request: web.Request) -> web.StreamResponse:
                         headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 
-async def _read_upload(request: web.Request, csrf: str) -> tuple[str, Path]:
-    """Stream a multipart upload to a temporary file; the CSRF field must come first."""
+async def read_upload(
+    request: web.Request, csrf: str, *, back: str = "data", fields: dict[str, str] | None = None
+) -> tuple[str, Path]:
+    """Stream a multipart upload to a temporary file; the CSRF field must come first.
+
+    Other small form fields are put in ``fields`` when given; without a file the user is sent to ``back``.
+    """
     reader = await request.multipart()
     token, filename, path = "", "", None
     while True:
@@ -80,10 +85,12 @@ async def _read_upload(request: web.Request, csrf: str) -> tuple[str, Path]:
                         raise web.HTTPRequestEntityTooLarge(max_size=MAX_UPLOAD_BYTES, actual_size=size)
                     tmp.write(chunk)
             path = Path(tmp.name)
+        elif fields is not None and part.name:
+            fields[part.name] = (await part.text())[:200]
     if not tokens_equal(token, csrf):
         raise web.HTTPForbidden(text="Biểu mẫu không hợp lệ. Hãy tải lại trang.")
     if path is None or not filename:
-        raise redirect(request, "data", err="Hãy chọn một tệp để nhập.")
+        raise redirect(request, back, err="Hãy chọn một tệp để nhập.")
     return filename, path
 
 
@@ -91,7 +98,7 @@ async def _read_upload(request: web.Request, csrf: str) -> tuple[str, Path]:
 @requires(multipart_csrf=True)
 async def import_upload(request: web.Request) -> web.StreamResponse:
     user = current_user(request)
-    filename, path = await _read_upload(request, user.csrf_token)
+    filename, path = await read_upload(request, user.csrf_token)
     lower = filename.lower()
 
     def run() -> str:

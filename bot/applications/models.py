@@ -44,4 +44,23 @@ class ApplicationStatusRecord(Base):
     source: Mapped[str] = Column(
         String(40), nullable=False, default="staff"
     )  # "staff" or the integration name
+    # When the status was last known to be true: the source's own date when it gives one (an export
+    # file's "cập nhật" column), otherwise the time it was loaded. Replies show it.
     updated_at: Mapped[dt.datetime] = Column(DateTime, nullable=False, default=_now, onupdate=_now)
+
+
+class ApplicationImport(Base):
+    """One load of statuses from a file (admin upload or CLI): what it changed, for the admin's history."""
+
+    __tablename__ = "application_imports"
+
+    id: Mapped[int] = Column(Integer, primary_key=True)
+    filename: Mapped[str] = Column(String(255), nullable=False, default="")
+    username: Mapped[str] = Column(String(100), nullable=False, default="")
+    channel: Mapped[str] = Column(String(20), nullable=False, default="admin")  # admin | cli
+    rows_total: Mapped[int] = Column(Integer, nullable=False, default=0)
+    created: Mapped[int] = Column(Integer, nullable=False, default=0)
+    updated: Mapped[int] = Column(Integer, nullable=False, default=0)
+    skipped: Mapped[int] = Column(Integer, nullable=False, default=0)
+    errors: Mapped[str] = Column(Text, nullable=False, default="")  # one line per refused row
+    created_at: Mapped[dt.datetime] = Column(DateTime, nullable=False, default=_now)

@@ -1,7 +1,8 @@
-"""Where application statuses come from: an interface, and the database-backed implementation we ship.
+"""Where application statuses come from: the provider interface and the database-backed provider.
 
-A connector to the provincial one-stop system implements the same interface and replaces the
-database provider in :func:`get_provider` without touching the actions.
+Two providers exist: statuses staff load into the database (admin upload or CLI, bot/applications/
+loading.py), and the provincial one-stop system (bot/applications/onestop.py) when it is configured.
+bot/applications/lookup.py decides which to ask and what a missing code means.
 """
 
 from __future__ import annotations
@@ -17,6 +18,9 @@ from sqlalchemy.orm import Session
 from bot.applications.models import APPLICATION_STATUSES, ApplicationStatusRecord
 from bot.feedback.storage import SessionFactory
 from bot.knowledge.db import session_scope
+
+SOURCE_STAFF = "staff"
+SOURCE_ONESTOP = "onestop"
 
 
 class ApplicationLookupError(Exception):
@@ -37,10 +41,16 @@ class ApplicationStatus:
     late_reason: str = ""
     completed_on: dt.date | None = None
     note: str = ""
+    as_of: dt.datetime | None = None  # UTC; when the status was known to be true (None: live answer)
+    source: str = ""
 
 
 class ApplicationStatusProvider(Protocol):
-    """Looks an application up by its code; None when the code is unknown."""
+    """Looks an application up by its code; None when the code is unknown to this source."""
+
+    # True when the source holds every application (the one-stop system): an unknown code is then
+    # most likely mistyped. False for partial data (what staff loaded): unknown says nothing.
+    authoritative: bool
 
     def get_status(self, code: str) -> ApplicationStatus | None:
         """Raise ApplicationLookupError when the source fails (the caller says 'try again later')."""
@@ -48,7 +58,9 @@ class ApplicationStatusProvider(Protocol):
 
 
 class DatabaseStatusProvider:
-    """Reads the ``application_statuses`` table."""
+    """Reads the ``application_statuses`` table (statuses staff or an integration job loaded)."""
+
+    authoritative = False
 
     def __init__(self, sessions: SessionFactory = session_scope) -> None:
         self._sessions = sessions
@@ -79,33 +91,37 @@ def find_status(*, session: Session, code: str) -> ApplicationStatus | None:
         late_reason=row.late_reason,
         completed_on=row.completed_on,
         note=row.note,
+        as_of=row.updated_at,
+        source=row.source,
     )
 
 
-def upsert_status(*, session: Session, status: ApplicationStatus) -> None:
-    """Insert or update one record (used by an integration job, staff tools and tests)."""
+_COPIED = ("status", "procedure_name", "agency", "received_on", "appointment_on", "new_appointment_on",
+           "late_reason", "completed_on", "note")
+
+
+def apply_status(row: ApplicationStatusRecord, status: ApplicationStatus, *, source: str, as_of: dt.datetime) -> None:
+    """Copy a status onto its table row (``as_of`` in UTC: when the status was known to be true)."""
+    if status.status not in APPLICATION_STATUSES:
+        raise ValueError(f"unknown application status: {status.status}")
+    for name in _COPIED:
+        setattr(row, name, getattr(status, name))
+    row.source = source[:40]
+    row.updated_at = as_of
+
+
+def upsert_status(
+    *, session: Session, status: ApplicationStatus, source: str = SOURCE_STAFF, as_of: dt.datetime | None = None
+) -> bool:
+    """Insert or update one record; ``as_of`` (UTC) defaults to now. Returns True when it was created."""
     if status.status not in APPLICATION_STATUSES:
         raise ValueError(f"unknown application status: {status.status}")
     row = session.execute(
         select(ApplicationStatusRecord).where(ApplicationStatusRecord.code == status.code.upper())
     ).scalar_one_or_none()
+    created = row is None
     if row is None:
         row = ApplicationStatusRecord(code=status.code.upper())
         session.add(row)
-    for name in (
-        "status",
-        "procedure_name",
-        "agency",
-        "received_on",
-        "appointment_on",
-        "new_appointment_on",
-        "late_reason",
-        "completed_on",
-        "note",
-    ):
-        setattr(row, name, getattr(status, name))
-
-
-def get_provider() -> ApplicationStatusProvider:
-    """The provider in use; swap here when the provincial one-stop system is connected."""
-    return DatabaseStatusProvider()
+    apply_status(row, status, source=source, as_of=as_of or dt.datetime.now(dt.timezone.utc).replace(tzinfo=None))
+    return created

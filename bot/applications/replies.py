@@ -10,8 +10,10 @@ from bot.applications.models import (
     STATUS_REJECTED,
     STATUS_SUPPLEMENT,
 )
-from bot.applications.provider import ApplicationStatus
+from bot.applications.provider import SOURCE_ONESTOP, ApplicationStatus
 from bot.settings import get_settings
+
+VIETNAM_TIME = dt.timezone(dt.timedelta(hours=7), "ICT")  # no daylight saving time
 
 ASK_FOR_CODE = (
     "Bạn vui lòng gửi mã hồ sơ in trên Giấy tiếp nhận hồ sơ và hẹn trả kết quả "
@@ -34,15 +36,36 @@ def lookup_failed_reply() -> str:
 
 
 def not_found_reply(code: str) -> str:
-    """Unknown code: ask to check it, point to the portal."""
+    """The one-stop system (which holds every application) does not know the code: ask to check it."""
     return (
-        f"Chưa tìm thấy hồ sơ có mã {code} trong dữ liệu của tôi. Bạn kiểm tra lại mã trên Giấy tiếp nhận "
+        f"Hệ thống một cửa của tỉnh không có hồ sơ mã {code}. Bạn kiểm tra lại mã trên Giấy tiếp nhận "
         "hồ sơ và hẹn trả kết quả, hoặc liên hệ nơi đã nộp hồ sơ. " + _fallback()
     )
 
 
+def cannot_look_up_reply(code: str) -> str:
+    """No connection to the one-stop system and nothing loaded for this code: say so, and where to look."""
+    return (
+        f"Hiện tôi chưa tra cứu được hồ sơ mã {code}: tôi chưa được kết nối với hệ thống một cửa của tỉnh "
+        "và chưa có thông tin về hồ sơ này. Bạn hỏi tiến độ tại nơi đã nộp hồ sơ (mang theo Giấy tiếp "
+        "nhận hồ sơ và hẹn trả kết quả). " + _fallback()
+    )
+
+
+def _as_of(status: ApplicationStatus) -> str:
+    """When a loaded (not live) status was true, in Vietnam time: it may have changed since."""
+    if status.as_of is None or status.source == SOURCE_ONESTOP:
+        return ""
+    local = status.as_of.replace(tzinfo=dt.timezone.utc).astimezone(VIETNAM_TIME)
+    return f"\n(Thông tin cập nhật lúc {local:%H:%M} ngày {local:%d/%m/%Y}; tình trạng có thể đã thay đổi sau đó.)"
+
+
 def status_reply(status: ApplicationStatus, *, today: dt.date) -> str:
-    """The reply a citizen sees for a known application."""
+    """The reply a citizen sees for a known application, with the date of the information when not live."""
+    return _status_text(status, today=today) + _as_of(status)
+
+
+def _status_text(status: ApplicationStatus, *, today: dt.date) -> str:
     name = f" ({status.procedure_name})" if status.procedure_name else ""
     head = f"Hồ sơ {status.code}{name}"
     note = f"\nGhi chú: {status.note}" if status.note else ""

@@ -1,4 +1,4 @@
-"""Tables of the trainer pipeline: examples added from the admin and the history of training runs."""
+"""Tables of the trainer pipeline: admin-added examples, training runs and the workers that execute them."""
 
 from __future__ import annotations
 
@@ -54,3 +54,20 @@ class TrainingRun(Base):
     message: Mapped[str] = Column(Text, nullable=False, default="")
     created_at: Mapped[dt.datetime] = Column(DateTime, nullable=False, default=_now)
     finished_at: Mapped[dt.datetime | None] = Column(DateTime, nullable=True)
+    # Shared state, so every admin replica sees the same run whichever process executes it.
+    options_json: Mapped[str] = Column(Text, nullable=False, default="{}")  # extra pipeline options
+    worker: Mapped[str] = Column(String(200), nullable=False, default="")  # host:pid that claimed it
+    heartbeat_at: Mapped[dt.datetime | None] = Column(DateTime, nullable=True)  # refreshed while it runs
+    log_tail: Mapped[str] = Column(Text, nullable=False, default="")  # the end of the run's log
+    report_json: Mapped[str] = Column(Text, nullable=False, default="")  # bot.training.report JSON
+
+
+class TrainingWorker(Base):
+    """A running training worker (python -m bot.training.worker); ``seen_at`` is its heartbeat."""
+
+    __tablename__ = "training_workers"
+
+    id: Mapped[int] = Column(Integer, primary_key=True)
+    name: Mapped[str] = Column(String(200), nullable=False, unique=True)
+    started_at: Mapped[dt.datetime] = Column(DateTime, nullable=False, default=_now)
+    seen_at: Mapped[dt.datetime] = Column(DateTime, nullable=False, default=_now)

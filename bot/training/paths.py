@@ -9,6 +9,7 @@ from pathlib import Path
 from bot.settings import PROJECT_ROOT
 
 DEFAULT_EVAL_QUESTIONS = PROJECT_ROOT.parent / "shared" / "data" / "eval" / "citizen-questions-dev.jsonl"
+SERVED_MODEL_NAME = "current.tar.gz"  # what deploy/ starts Rasa with: `--model models/current.tar.gz`
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,11 @@ class ProjectPaths:
         return self.nlu_dir / "generated"
 
     @property
+    def heldout(self) -> Path:
+        """The frozen held-out NLU set (eval/README.md): never trained on, scores old and new model."""
+        return self.root / "eval" / "nlu-heldout.yml"
+
+    @property
     def core_data(self) -> list[Path]:
         """Rules and stories (everything Rasa trains on besides NLU)."""
         return [p for p in (self.root / "data" / "rules", self.root / "data" / "stories") if p.exists()]
@@ -42,6 +48,20 @@ class ProjectPaths:
     @property
     def models_dir(self) -> Path:
         return self.root / "models"
+
+    @property
+    def served_model(self) -> Path:
+        """The model production loads; promotion replaces it atomically."""
+        return self.models_dir / SERVED_MODEL_NAME
+
+    @property
+    def promoted_dir(self) -> Path:
+        """Earlier promoted models, kept for rollback."""
+        return self.models_dir / "promoted"
+
+    @property
+    def candidates_dir(self) -> Path:
+        return self.models_dir / "candidates"
 
     @property
     def current_json(self) -> Path:
@@ -54,6 +74,11 @@ class ProjectPaths:
     @property
     def logs_dir(self) -> Path:
         return self.root / "var" / "training"
+
+    def resolve(self, path: Path | str) -> Path:
+        """A path given on the command line or in the environment, relative to the project root."""
+        p = Path(path)
+        return p if p.is_absolute() else self.root / p
 
 
 def default_paths() -> ProjectPaths:

@@ -1,4 +1,4 @@
-"""Running Rasa: validate and train as subprocesses, parse with a loaded model, hot-reload the server."""
+"""Running Rasa: validate and train as subprocesses, parse with a model loaded in this process."""
 
 from __future__ import annotations
 
@@ -9,8 +9,6 @@ import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
-
-import httpx
 
 logger = logging.getLogger(__name__)
 
@@ -75,7 +73,9 @@ def train(
 def predict(model_path: Path, texts: Sequence[str]) -> list[tuple[str, float]]:
     """Intent and confidence for each text, with the model loaded in this process."""
     from rasa.core.agent import Agent  # heavy import: only when evaluating
+    from rasa.utils.log_utils import configure_structlog
 
+    configure_structlog(logging.WARNING)  # Rasa would log every parsed text at debug level
     agent = Agent.load(str(model_path))
 
     async def _parse_all() -> list[tuple[str, float]]:
@@ -87,19 +87,3 @@ def predict(model_path: Path, texts: Sequence[str]) -> list[tuple[str, float]]:
         return out
 
     return asyncio.run(_parse_all())
-
-
-def load_into_server(model_path: Path, *, rasa_url: str, token: str = "", timeout: float = 300.0) -> None:
-    """Ask a running Rasa server (started with --enable-api) to swap to this model.
-
-    Rasa keeps serving the old model until the new one is loaded, so there is no downtime.
-    """
-    params = {"token": token} if token else None
-    try:
-        response = httpx.put(
-            f"{rasa_url}/model", json={"model_file": str(model_path.resolve())}, params=params, timeout=timeout
-        )
-    except httpx.HTTPError as exc:
-        raise RasaError(f"reload: Rasa server at {rasa_url} unreachable ({exc.__class__.__name__})") from exc
-    if response.status_code not in (200, 204):
-        raise RasaError(f"reload: Rasa answered {response.status_code}: {response.text[:300]}")

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 import yaml
+from actions.faq import ActionAnswerFaq
 from rasa_sdk import Tracker
 from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
@@ -16,7 +17,6 @@ from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
 import bot.models_registry  # noqa: F401
-from actions.faq import ActionAnswerFaq
 from actions.feedback import (
     NOTHING_PENDING,
     ActionAskPetitionConfirm,
@@ -30,7 +30,7 @@ from actions.procedures import ActionAnswerQuestion
 from actions.status import ActionApplicationStatus, ActionPetitionStatus, ValidatePetitionStatusForm
 from bot.applications.models import STATUS_LATE
 from bot.applications.provider import ApplicationStatus, upsert_status
-from bot.applications.replies import ASK_FOR_CODE
+from bot.applications.replies import ASK_FOR_CODE, cannot_look_up_reply
 from bot.feedback.consent import REFUSED_REPLY
 from bot.feedback.dialogue import FORM_SLOTS
 from bot.feedback.replies import CANCELLED, LOOKUP_CANCELLED, LOOKUP_REFUSED, STORE_FAILED
@@ -367,7 +367,8 @@ async def test_application_status_not_found_and_late(database: Engine) -> None:
     code = "000.00.23.H56-250101-0001"
     d = CollectingDispatcher()
     await ActionApplicationStatus().run(d, tracker(f"tra cứu hồ sơ {code}"), DOMAIN)
-    assert "Chưa tìm thấy" in texts(d)[0] and code in texts(d)[0]
+    # No one-stop system connected and nothing loaded: the bot cannot tell, and must not say the code is wrong.
+    assert texts(d) == [cannot_look_up_reply(code)]
     with session_scope() as s:
         upsert_status(
             session=s,

@@ -1,14 +1,15 @@
-"""Trainers start the pipeline from the admin and watch its status and log."""
+"""Trainers queue a run from the admin; any admin replica shows its state, log and report from the database."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
+import json
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-from aiohttp.test_utils import TestClient
+from aiohttp.test_utils import TestClient, TestServer
 
+from bot.admin.app import create_standalone_app
 from bot.knowledge import db
 from bot.training import runner
 from bot.training.models import TrainingRun
@@ -16,57 +17,71 @@ from tests.admin.admin_helpers import login
 
 
 @pytest.fixture()
-def fake_child(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> list[list[str]]:
-    """Start a short harmless child instead of a real training run; remember the real command."""
-    commands: list[list[str]] = []
-    real_popen = subprocess.Popen
-
-    def popen(cmd: list[str], **kw: object) -> subprocess.Popen:
-        commands.append(cmd)
-        return real_popen([sys.executable, "-c", "print('giai doan: xuat du lieu')"], **kw)  # type: ignore[call-overload]
-
-    monkeypatch.setattr(runner.subprocess, "Popen", popen)
-    monkeypatch.setattr(runner, "PROJECT_ROOT", tmp_path)
-    return commands
+async def other_replica(database: Path) -> AsyncIterator[TestClient]:
+    """A second admin application: it shares nothing with the first but the database."""
+    async with TestClient(TestServer(create_standalone_app())) as c:
+        yield c
 
 
-def _wait_for_exit(run_id: int) -> None:
-    proc = runner._children.get(run_id)
-    if proc is not None:
-        proc.wait(timeout=30)
-
-
-async def test_trainer_starts_a_run_and_sees_its_log(
-    client: TestClient, users: dict[str, str], fake_child: list[list[str]]
+async def test_trainer_queues_a_run_the_web_process_never_trains(
+    client: TestClient, users: dict[str, str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    import subprocess
+
+    def no_children(*_a: object, **_kw: object) -> None:
+        raise AssertionError("the web process must not start training")
+
+    monkeypatch.setattr(subprocess, "Popen", no_children)
     csrf = await login(client, "hlv")
     resp = await client.post("/admin/training/start", data={"csrf_token": csrf, "force": "1"}, allow_redirects=False)
-    assert resp.status == 302 and "/admin/training/runs/" in resp.headers["Location"]
-    assert fake_child[0][-3:] == ["--run-id", "1", "--force"] and fake_child[0][1:3] == ["-m", "bot.training"]
-    # A second start while the first is running is refused.
+    assert resp.status == 302 and "/admin/training/runs/1" in resp.headers["Location"]
+    with db.session_scope() as s:
+        run = s.get(TrainingRun, 1)
+        assert (run.status, run.force, run.started_by) == ("queued", True, "hlv")
     again = await client.post("/admin/training/start", data={"csrf_token": csrf}, allow_redirects=False)
-    if "err=" not in again.headers["Location"]:  # the child may already have finished
-        assert len(fake_child) == 2
-    _wait_for_exit(1)
-    page = await client.get("/admin/training/runs/1")
-    html = await page.text()
-    assert "giai doan: xuat du lieu" in html
-    # The child exited without reporting an outcome, so the run is shown as failed.
+    assert "err=" in again.headers["Location"]
+    page = await (await client.get("/admin/training/runs/1")).text()
+    assert "Không thấy tiến trình huấn luyện (training worker)" in page  # nobody will run it: say so
+
+
+async def test_another_replica_sees_the_run_its_log_and_report(
+    client: TestClient, other_replica: TestClient, users: dict[str, str]
+) -> None:
+    csrf = await login(client, "hlv")
+    await client.post("/admin/training/start", data={"csrf_token": csrf}, allow_redirects=False)
+    report = {"schema": 1, "run": {"outcome": "promoted"}, "sections": [
+        {"name": "gate", "title": "so sánh với mô hình hiện hành", "status": "ok", "seconds": 0.1,
+         "summary": "Không kém hơn mô hình hiện hành", "data": {"promote": True}}]}
+    with db.session_scope() as s:  # what the worker's child writes
+        runner.worker_heartbeat(session=s, name="trainer-0:1")
+        run = runner.claim_next(session=s, worker="trainer-0:1")
+        assert run is not None
+        run.log_tail = "==> huấn luyện (rasa train) ..."
+        run.status, run.stage, run.macro_f1 = "promoted", "xong", "0.9120"
+        run.report_json = json.dumps(report, ensure_ascii=False)
+    await login(other_replica, "hlv")
+    page = await (await other_replica.get("/admin/training/runs/1")).text()
+    assert "promoted" in page and "==&gt; huấn luyện (rasa train)" in page and "trainer-0:1" in page
+    assert "Không kém hơn mô hình hiện hành" in page and "Không thấy tiến trình" not in page
+    listing = await (await other_replica.get("/admin/training")).text()
+    assert "macro F1 trên tập kiểm tra cố định 0.9120" in listing
+    as_json = await other_replica.get("/admin/training/runs/1/report.json")
+    assert as_json.status == 200 and (await as_json.json()) == report
+
+
+async def test_a_run_whose_worker_died_is_shown_failed(client: TestClient, users: dict[str, str]) -> None:
+    with db.session_scope() as s:
+        s.add(TrainingRun(status="running", started_by="hlv", heartbeat_at=runner.utcnow() - runner.STALE_AFTER * 2))
+    await login(client, "hlv")
+    page = await (await client.get("/admin/training/runs/1")).text()
+    assert "failed" in page and "mất tín hiệu" in page
     with db.session_scope() as s:
         assert s.get(TrainingRun, 1).status == "failed"
 
 
-def test_runner_refuses_a_second_concurrent_run(database: Path, fake_child: list[list[str]]) -> None:
+async def test_report_json_of_a_run_without_report_is_404(client: TestClient, users: dict[str, str]) -> None:
     with db.session_scope() as s:
-        s.add(TrainingRun(status="running", started_by="x", pid=runner.os.getpid()))
-    with db.session_scope() as s, pytest.raises(runner.RunnerError):
-        runner.start_run(session=s, username="hlv")
-    assert fake_child == []
-
-
-def test_tail_returns_the_end_of_the_log(tmp_path: Path) -> None:
-    log = tmp_path / "run.log"
-    log.write_text("".join(f"dòng {i}\n" for i in range(10_000)), encoding="utf-8")
-    text = runner.tail(str(log), max_bytes=1000)
-    assert text.endswith("dòng 9999\n") and not text.startswith("dòng 0\n") and len(text.encode()) <= 1000
-    assert runner.tail(str(tmp_path / "missing.log")) == ""
+        s.add(TrainingRun(status="queued", started_by="hlv"))
+    await login(client, "hlv")
+    assert (await client.get("/admin/training/runs/1/report.json")).status == 404
+    assert (await client.get("/admin/training/runs/x/report.json")).status == 404

@@ -1,4 +1,5 @@
 import datetime as dt
+from dataclasses import replace
 
 import pytest
 from sqlalchemy import text
@@ -10,7 +11,6 @@ from bot.applications.provider import (
     ApplicationStatus,
     ApplicationStatusProvider,
     DatabaseStatusProvider,
-    get_provider,
     upsert_status,
 )
 from bot.knowledge.db import session_scope
@@ -26,7 +26,7 @@ def test_database_provider_reads_what_staff_or_an_integration_wrote(database: En
                 code=CODE.lower(), status=STATUS_IN_PROGRESS, appointment_on=dt.date(2026, 12, 1)
             ),
         )
-    provider: ApplicationStatusProvider = get_provider()
+    provider: ApplicationStatusProvider = DatabaseStatusProvider()
     found = provider.get_status(CODE)
     assert (
         found is not None
@@ -38,9 +38,9 @@ def test_database_provider_reads_what_staff_or_an_integration_wrote(database: En
 
 def test_upsert_updates_in_place(database: Engine) -> None:
     with session_scope() as s:
-        upsert_status(session=s, status=ApplicationStatus(code=CODE, status=STATUS_IN_PROGRESS))
+        assert upsert_status(session=s, status=ApplicationStatus(code=CODE, status=STATUS_IN_PROGRESS))
     with session_scope() as s:
-        upsert_status(
+        assert not upsert_status(
             session=s,
             status=ApplicationStatus(code=CODE, status=STATUS_DONE, completed_on=dt.date(2026, 1, 5)),
         )
@@ -70,6 +70,11 @@ def test_late_fields_round_trip(database: Engine) -> None:
         new_appointment_on=dt.date(2026, 11, 20),
         late_reason="chờ xác minh của cơ quan liên quan",
     )
+    as_of = dt.datetime(2026, 11, 5, 1, 30)
     with session_scope() as s:
-        upsert_status(session=s, status=late)
-    assert DatabaseStatusProvider().get_status(CODE) == late
+        upsert_status(session=s, status=late, source="staff", as_of=as_of)
+    assert DatabaseStatusProvider().get_status(CODE) == replace(late, as_of=as_of, source="staff")
+
+
+def test_the_database_is_partial_data_not_the_authority() -> None:
+    assert DatabaseStatusProvider.authoritative is False

@@ -8,7 +8,7 @@ from bot.applications.models import (
     STATUS_SUPPLEMENT,
 )
 from bot.applications.provider import ApplicationStatus
-from bot.applications.replies import lookup_failed_reply, not_found_reply, status_reply
+from bot.applications.replies import cannot_look_up_reply, lookup_failed_reply, not_found_reply, status_reply
 
 CODE = "000.00.23.H56-250101-0001"
 TODAY = dt.date(2026, 11, 26)
@@ -17,6 +17,23 @@ TODAY = dt.date(2026, 11, 26)
 def test_not_found_points_to_the_portal_and_hotline() -> None:
     text = not_found_reply(CODE)
     assert CODE in text and "dichvucong.gov.vn" in text and "1800 1096" in text
+    assert "Hệ thống một cửa của tỉnh không có hồ sơ" in text and "kiểm tra lại mã" in text
+
+
+def test_without_a_source_the_bot_says_it_cannot_look_up_not_that_the_code_is_wrong() -> None:
+    text = cannot_look_up_reply(CODE)
+    assert text.startswith(f"Hiện tôi chưa tra cứu được hồ sơ mã {CODE}: tôi chưa được kết nối")
+    assert "nơi đã nộp hồ sơ" in text and "dichvucong.gov.vn" in text and "1800 1096" in text
+    assert "kiểm tra lại" not in text and "không có hồ sơ" not in text
+
+
+def test_loaded_status_says_when_it_was_true_in_vietnam_time() -> None:
+    loaded = ApplicationStatus(code=CODE, status=STATUS_IN_PROGRESS, appointment_on=dt.date(2026, 12, 3),
+                               as_of=dt.datetime(2026, 11, 25, 18, 30), source="staff")
+    text = status_reply(loaded, today=TODAY)
+    assert text.endswith("\n(Thông tin cập nhật lúc 01:30 ngày 26/11/2026; tình trạng có thể đã thay đổi sau đó.)")
+    live = ApplicationStatus(code=CODE, status=STATUS_IN_PROGRESS, as_of=dt.datetime(2026, 11, 25), source="onestop")
+    assert "cập nhật lúc" not in status_reply(live, today=TODAY)
 
 
 def test_in_progress_gives_the_appointment_date() -> None:

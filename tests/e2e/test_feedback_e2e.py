@@ -200,17 +200,28 @@ def test_one_stop_questions_are_answered_from_the_faq(stack) -> None:  # type: i
 
 
 def test_application_status_by_code(stack, db) -> None:  # type: ignore[no-untyped-def]
+    """Before staff load anything the bot says it cannot look the code up (not that it is wrong); after a
+    load through the staff path it answers from it, with the date of the information."""
+    import datetime as dt
+
+    from sqlalchemy.orm import Session
+
+    from bot.applications.loading import load_file
+    from bot.applications.provider import find_status
+    from bot.applications.replies import cannot_look_up_reply, status_reply
+
     code = "000.00.23.H56-261101-0042"
-    missing = stack.reply_text(f"tra cứu hồ sơ {code}", sender=sender())
-    assert "Chưa tìm thấy" in missing and code in missing, missing
-    with db.begin() as conn:
-        conn.execute(
-            text(
-                "INSERT INTO application_statuses (code, procedure_name, agency, status, appointment_on,"
-                " new_appointment_on, late_reason, note, source, updated_at) VALUES (:c, 'Đăng ký thường trú', '',"
-                " 'late', '2026-11-10', '2026-11-30', 'chờ xác minh', '', 'test', '2026-11-20 00:00:00')"
-            ),
-            {"c": code},
-        )
-    late = stack.reply_text(f"tra cứu hồ sơ {code.lower()}", sender=sender())
-    assert "xin lỗi" in late and "30/11/2026" in late, late
+    missing = stack.chat(f"tra cứu hồ sơ {code}", sender=sender())
+    assert [m.get("text") for m in missing] == [cannot_look_up_reply(code)], missing
+    staff_file = (f"Mã hồ sơ,Tên thủ tục,Trạng thái,Ngày hẹn trả,Ngày hẹn lại,Lý do trễ hẹn,Cập nhật lúc\n"
+                  f"{code},Đăng ký thường trú,Trễ hẹn,10/11/2026,30/11/2026,chờ xác minh,20/11/2026 07:00\n")
+    with Session(db) as session, session.begin():
+        report = load_file(session=session, filename="hoso.csv", data=staff_file.encode(), username="canbo")
+        assert report.created == 1, report.errors
+    with Session(db) as session:
+        loaded = find_status(session=session, code=code)
+    assert loaded is not None
+    late = stack.chat(f"tra cứu hồ sơ {code.lower()}", sender=sender())
+    expected = status_reply(loaded, today=dt.date.today())
+    assert [m.get("text") for m in late] == [expected], late
+    assert "xin lỗi" in expected and "30/11/2026" in expected and "cập nhật lúc 07:00 ngày 20/11/2026" in expected

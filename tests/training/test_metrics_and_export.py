@@ -15,7 +15,7 @@ from bot.knowledge.models import Alias, Procedure
 from bot.training.examples import ExampleError, add_example
 from bot.training.export import export_generated
 from bot.training.metrics import LabelledText, evaluate_predictions, load_question_file
-from bot.training.report import write_report
+from bot.training.report import Section, metrics_table, misclassified_table, try_confusion_png, write_report
 from tests.shared_data import DEV_SET
 
 
@@ -54,12 +54,15 @@ def test_shared_dev_set_loads() -> None:
 def test_report_files(tmp_path: Path) -> None:
     items = [LabelledText("a", "x"), LabelledText("b", "y")]
     r = evaluate_predictions("heldout", items, [("x", 0.9), ("x", 0.5)])
-    md = write_report(tmp_path / "r", [r], {"model": "m"})
-    assert (tmp_path / "r" / "confusion-heldout.png").read_bytes()[:4] == b"\x89PNG"
-    data = json.loads((tmp_path / "r" / "metrics.json").read_text())
-    assert data["results"]["heldout"]["per_intent"]["y"]["recall"] == 0.0
-    assert json.loads((tmp_path / "r" / "misclassified.json").read_text())["heldout"][0]["text"] == "b"
-    assert "| y |" in md.read_text()
+    assert try_confusion_png(r, tmp_path / "c.png") and (tmp_path / "c.png").read_bytes()[:4] == b"\x89PNG"
+    section = Section(name="evaluate", title="đánh giá", summary="một dòng", data={"heldout": r.to_dict()},
+                      markdown=metrics_table({"mới": r}) + "\n\n" + misclassified_table(r))
+    document = write_report(tmp_path / "r", {"outcome": "refused", "reason": "kém hơn", "seconds": 3.0}, [section])
+    data = json.loads((tmp_path / "r" / "report.json").read_text())
+    assert data == document and data["sections"][0]["data"]["heldout"]["per_intent"]["y"]["recall"] == 0.0
+    assert "markdown" not in data["sections"][0]
+    md = (tmp_path / "r" / "report.md").read_text()
+    assert "## đánh giá" in md and "| y | 1 | 0.000 |" in md and "| b | y | x | 0.5 |" in md
 
 
 def _seed(s: Session) -> None:
