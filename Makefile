@@ -3,7 +3,7 @@ SHELL := /bin/bash
 PY := .venv/bin/python
 export PYTHONPATH := $(CURDIR)
 
-.PHONY: help setup run test test-unit train trainer eval bench lint seed nlu telegram web create-admin
+.PHONY: help setup run test test-unit train trainer eval eval-blind bench lint seed nlu telegram web create-admin
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -41,9 +41,12 @@ train: setup ## trainer pipeline: export, train, score old and new on the frozen
 trainer: setup ## the training worker: runs the trainings queued from the admin (make run starts it)
 	$(PY) -m bot.training.worker
 
-eval: setup ## score the running bot (RASA_URL) on the question files
-	$(PY) -m bot.evaluation ../shared/data/eval/citizen-questions-dev.jsonl tests/data/questions-own.jsonl \
-		tests/data/questions-blind.jsonl --accept tests/data/dev-accept.json
+eval: setup ## score the running bot (RASA_URL) on the development question sets
+	$(PY) -m bot.evaluation ../shared/data/eval/citizen-questions-dev.jsonl eval/procedure-questions-heldout.jsonl \
+		--accept tests/data/dev-accept.json --brief
+
+eval-blind: setup ## score the running bot on the frozen blind set (only at the start and end of a piece of work)
+	$(PY) -m bot.evaluation tests/data/blind-2026-12/questions-blind-2026-12.jsonl --brief
 
 bench: setup ## benchmarks (see docs/benchmarks.md)
 	$(PY) scripts/bench.py

@@ -16,6 +16,7 @@ from bot.admin import (
     views_reports,
     views_training,
     views_unanswered,
+    views_understanding,
     views_users,
 )
 from bot.admin.security import LoginRateLimiter
@@ -44,7 +45,7 @@ def create_admin_app(*, login_limiter: LoginRateLimiter | None = None) -> web.Ap
     app[LIMITER_KEY] = login_limiter or LoginRateLimiter()
     for table in (
         views_auth.routes, views_dashboard.routes, views_reports.routes, views_knowledge.routes, views_data.routes,
-        views_unanswered.routes, views_training.routes, views_users.routes, views_applications.routes,
+        views_unanswered.routes, views_training.routes, views_users.routes, views_applications.routes, views_understanding.routes,
         *_optional_routes(),
     ):
         app.add_routes(table)

@@ -9,9 +9,11 @@ from bot.admin import editing
 from bot.admin.web import current_user, redirect, render, requires
 from bot.analytics.models import STATUS_DISMISSED, STATUS_RESOLVED
 from bot.analytics.store import close_questions, open_groups
+from bot.answers.facts import FACT_LABELS
 from bot.knowledge.db import session_scope
 from bot.knowledge.models import Procedure
 from bot.training.examples import ExampleError, add_example, known_intents
+from bot.understanding.editing import VocabularyError, label_questions
 
 routes = web.RouteTableDef()
 
@@ -34,7 +36,8 @@ def _procedure_by_code(session: Session, code: str) -> Procedure:
 async def unanswered_page(request: web.Request) -> web.StreamResponse:
     with session_scope() as session:
         groups = open_groups(session=session)
-    return render(request, "unanswered.html", groups=groups[:200], total=len(groups), intents=known_intents())
+    return render(request, "unanswered.html", groups=groups[:200], total=len(groups), intents=known_intents(),
+                  facts=FACT_LABELS)
 
 
 async def _act(request: web.Request, action, done: str) -> web.StreamResponse:  # noqa: ANN001
@@ -46,7 +49,7 @@ async def _act(request: web.Request, action, done: str) -> web.StreamResponse:  
             resolution = action(session, form, user.username)
             close_questions(session=session, ids=ids, status=STATUS_RESOLVED,
                             resolution=f"{user.username}: {resolution}")
-    except (editing.EditError, ExampleError) as exc:
+    except (editing.EditError, ExampleError, VocabularyError) as exc:
         raise redirect(request, "unanswered", err=str(exc)) from exc
     raise redirect(request, "unanswered", msg=done)
 
@@ -71,6 +74,18 @@ async def to_example(request: web.Request) -> web.StreamResponse:
         return f"câu ví dụ cho ý định {ex.intent}"
 
     return await _act(request, act, "Đã thêm câu ví dụ; nó có hiệu lực sau lần huấn luyện tới.")
+
+
+@routes.post("/unanswered/label", name="unanswered_label")
+@requires()
+async def to_label(request: web.Request) -> web.StreamResponse:
+    def act(session: Session, form, username: str) -> str:  # noqa: ANN001
+        texts = [t for t in str(form.get("texts", "")).split("\n") if t.strip()]
+        rows = label_questions(session=session, texts=texts, code=str(form.get("code", "")),
+                               fact=str(form.get("fact", "")), username=username)
+        return f"{len(rows)} câu gán cho thủ tục {rows[0].procedure_code or '(không có trong dữ liệu)'}"
+
+    return await _act(request, act, "Đã gán thủ tục: bot tìm theo các câu này ngay, bộ xếp hạng học chúng ở lần huấn luyện tới.")
 
 
 @routes.post("/unanswered/faq", name="unanswered_faq")

@@ -22,6 +22,7 @@ from bot.knowledge.importer import CRAWL_DATE, upsert_procedures
 from bot.knowledge.models import FEE_UNSPECIFIED, Alias, FaqEntry, Procedure
 from bot.settings import PROJECT_ROOT
 from bot.text.normalize import fold
+from bot.understanding.store import seed_understanding
 
 logger = logging.getLogger(__name__)
 
@@ -172,6 +173,7 @@ def load_seed(*, session: Session, seed_dir: Path = SEED_DIR) -> SeedReport:
     load_aliases(session=session, path=seed_dir / "aliases.yml", report=report)
     load_faq(session=session, path=seed_dir / "faq.yml", report=report)
     session.flush()
+    seed_understanding(session=session)
     return report
 
 

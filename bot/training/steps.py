@@ -262,6 +262,8 @@ class ReloadStep(Step):
 
 
 def default_steps() -> list[Step]:
-    """The pipeline in order; insert added steps (e.g. a ranker after TrainStep) into this list."""
-    return [ExportStep(), ValidateStep(), DataStep(), TrainStep(), EvaluateStep(), GateStep(), PromoteStep(),
-            ReloadStep()]
+    """The pipeline in order; the procedure ranker trains after the intent model and joins its gate."""
+    from bot.training.ranker_step import ActivateRankerStep, RankerStep
+
+    return [ExportStep(), ValidateStep(), DataStep(), TrainStep(), EvaluateStep(), RankerStep(), GateStep(),
+            PromoteStep(), ActivateRankerStep(), ReloadStep()]

@@ -17,7 +17,7 @@ import numpy as np
 from bot.understanding.index import ALIAS, EXAMPLE, Form, ProcedureIndex, Retrieved
 from bot.understanding.lexicon import fold_word
 
-FEATURES = (
+FEATURES: tuple[str, ...] = (
     # the question
     "q_len", "q_accents", "q_corrected", "q_empty", "q_unknown", "q_max_bm25", "q_context",
     # retrieval scores
@@ -31,6 +31,15 @@ FEATURES = (
     # conversation
     "ctx_last", "ctx_offered", "code_typed",
 )
+# Each of these is also given relative to the best value among the candidates: the ranker scores one
+# pair at a time, and "as good as the best competitor" is what tells look-alikes apart.
+RELATIVE = (
+    "name_cov", "name_cov_acc", "order", "q_cov", "q_cov_acc", "char", "log_usage", "unexplained_idf",
+    "variant_missing", "variant_extra", "subject_missing", "form_len",
+)
+_LOWER_IS_BETTER = {"unexplained_idf", "variant_missing", "variant_extra", "subject_missing", "form_len"}
+BASE_FEATURES = FEATURES
+FEATURES = BASE_FEATURES + tuple(f"{name}_vs_best" for name in RELATIVE)
 _LEVEL_WORDS = {"xa": ("cấp xã",), "tinh": ("cấp tỉnh",), "huyen": ("cấp huyện",), "bo": ("cấp bộ", "trung ương")}
 
 
@@ -95,6 +104,7 @@ def features(index: ProcedureIndex, retrieved: Retrieved, context: Context = Con
     rows = np.zeros((len(cands), len(FEATURES)), dtype=np.float32)
     if not cands:
         return rows
+    base = len(BASE_FEATURES)
     idf = index.idf
     qf = list(retrieved.query_folded)
     qa = list(retrieved.query_accented)
@@ -121,7 +131,7 @@ def features(index: ProcedureIndex, retrieved: Retrieved, context: Context = Con
     max_idf = max(idf.values()) if idf else 1.0
     for r, p in enumerate(cands):
         doc = index.docs[p]
-        f = dict.fromkeys(FEATURES, 0.0)
+        f = dict.fromkeys(BASE_FEATURES, 0.0)
         f["q_len"] = len(qf)
         f["q_accents"] = float(q.has_accents)
         f["q_corrected"] = retrieved.corrected
@@ -182,5 +192,10 @@ def features(index: ProcedureIndex, retrieved: Retrieved, context: Context = Con
         f["ctx_last"] = float(doc.code in context.last_codes)
         f["ctx_offered"] = float(doc.code in context.offered_codes)
         f["code_typed"] = float(doc.code in codes_typed)
-        rows[r] = [f[name] for name in FEATURES]
+        rows[r, :base] = [f[name] for name in BASE_FEATURES]
+    index_of = {name: i for i, name in enumerate(BASE_FEATURES)}
+    for k, name in enumerate(RELATIVE):
+        col = rows[:, index_of[name]]
+        best = col.min() if name in _LOWER_IS_BETTER else col.max()
+        rows[:, base + k] = col - best
     return rows

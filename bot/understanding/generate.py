@@ -27,6 +27,9 @@ from bot.understanding.index import ProcedureIndex, name_forms
 from bot.understanding.lexicon import SYNONYM, fold_word, words
 
 TEMPLATES = PROJECT_ROOT / "data" / "understanding" / "templates.yml"
+LABELLED_DIR = PROJECT_ROOT / "data" / "understanding" / "labelled"
+# The real questions of the evaluation set's dev split (Apache-2.0), read where the checkout has them.
+SHARED_DEV_SET = PROJECT_ROOT.parent / "shared" / "data" / "eval" / "citizen-questions-dev.jsonl"
 FACTS = ("documents", "time", "fee", "place", "online", "steps", "conditions", "legal_basis", "overview")
 # How often each fact is asked (documents, time and fee most).
 FACT_WEIGHTS = (0.2, 0.18, 0.18, 0.12, 0.08, 0.08, 0.04, 0.02, 0.1)
@@ -247,3 +250,25 @@ def from_eval_items(items: Iterable[dict], source: str) -> list[Labelled]:
 
 def load_jsonl(path: Path) -> list[dict]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def labelled_files(directory: Path = LABELLED_DIR) -> list[Path]:
+    files = sorted(directory.glob("*.jsonl"))
+    return [*files, SHARED_DEV_SET] if SHARED_DEV_SET.exists() else files
+
+
+def load_labelled(paths: Iterable[Path] | None = None) -> list[Labelled]:
+    """Every real labelled question in the project's files (conversation turns keep their context)."""
+    out: list[Labelled] = []
+    for path in labelled_files() if paths is None else paths:
+        out += from_eval_items(load_jsonl(path), path.stem)
+    return out
+
+
+def searchable(examples: Iterable[Labelled]) -> list[tuple[str, str, str]]:
+    """(text, code, fact) of the labelled questions that name their procedure on their own.
+
+    A follow-up ("còn lệ phí thì sao?") means something only after the turn before it: it is a
+    training example but never a phrasing of a procedure. Questions about nothing we have get "".
+    """
+    return [(e.text, e.gold[0] if e.gold else "", e.fact or "") for e in examples if not e.context.last_codes]

@@ -50,6 +50,7 @@ class LabelledQuestion(Base):
     folded: Mapped[str] = Column(String(1000), nullable=False)
     procedure_code: Mapped[str] = Column(String(32), nullable=False, default="", index=True)  # "" = no procedure
     fact: Mapped[str] = Column(String(30), nullable=False, default="")
+    origin: Mapped[str] = Column(String(20), nullable=False, default=ORIGIN_STAFF)
     created_by: Mapped[str] = Column(String(100), nullable=False, default="")
     created_at: Mapped[dt.datetime] = Column(DateTime, nullable=False, default=_now)
 

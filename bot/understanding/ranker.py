@@ -1,8 +1,8 @@
 """The learned ranker and its calibrated confidence, trained from labelled questions (see train.py).
 
-Two small models: a gradient-boosted classifier scores each (question, candidate) pair; a logistic
-regression turns the best and second-best group scores into the probability that the best group is
-right. Thresholds on that probability, fitted on a development split, decide between answering,
+Two small models: a LambdaMART ranker (LightGBM) scores each (question, candidate) pair, trained on
+which candidate is right among the candidates of each labelled question; a logistic regression turns
+the best and second-best group scores into the probability that the best group is right. Thresholds on that probability, fitted on a development split, decide between answering,
 asking back ("Có phải bạn hỏi về …?") and saying it is not in our data.
 """
 
@@ -13,8 +13,8 @@ import pickle
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+import lightgbm as lgb
 import numpy as np
-from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.linear_model import LogisticRegression
 from threadpoolctl import ThreadpoolController
 
@@ -39,18 +39,18 @@ class Thresholds:
 class Ranker:
     """A trained ranker; ``features`` records the feature order it was trained with."""
 
-    model: HistGradientBoostingClassifier
+    model: lgb.LGBMRanker
     calibrator: LogisticRegression | None
     thresholds: Thresholds = field(default_factory=Thresholds)
     features: tuple[str, ...] = FEATURES
     report: dict = field(default_factory=dict)
 
     def score(self, rows: np.ndarray) -> np.ndarray:
-        """Probability that each candidate (row) is what the question means."""
+        """How likely each candidate (row) is what the question means (a ranking score, not a probability)."""
         if rows.shape[0] == 0:
             return np.zeros(0, dtype=np.float32)
         with _THREADS.limit(limits=1, user_api="openmp"):
-            return self.model.predict_proba(rows)[:, 1].astype(np.float32)
+            return np.asarray(self.model.predict(rows, num_threads=1), dtype=np.float32)
 
     def confidence(self, group_scores: Sequence[float], query_row: np.ndarray | None) -> float:
         """Calibrated probability that the best group is right."""
@@ -83,10 +83,10 @@ def calibration_row(group_scores: Sequence[float], query_row: np.ndarray | None)
     )
 
 
-def new_model(seed: int = 0) -> HistGradientBoostingClassifier:
-    return HistGradientBoostingClassifier(
-        max_iter=300, learning_rate=0.08, max_leaf_nodes=31, min_samples_leaf=30, l2_regularization=1.0,
-        early_stopping=True, validation_fraction=0.1, random_state=seed,
+def new_model(seed: int = 0) -> lgb.LGBMRanker:
+    return lgb.LGBMRanker(
+        n_estimators=400, learning_rate=0.05, num_leaves=31, min_child_samples=20, subsample=0.9,
+        subsample_freq=1, colsample_bytree=0.9, random_state=seed, n_jobs=2, verbose=-1,
     )
 
 

@@ -155,10 +155,45 @@ def add_labelled_question(*, session: Session, text: str, procedure_code: str, f
     if existing is not None:
         existing.fact = fact or existing.fact
         return existing
-    row = LabelledQuestion(text=text, folded=folded, procedure_code=procedure_code, fact=fact, created_by=username)
+    row = LabelledQuestion(text=text, folded=folded, procedure_code=procedure_code, fact=fact,
+                           origin=ORIGIN_STAFF, created_by=username)
     session.add(row)
     session.flush()
     return row
+
+
+@dataclass
+class LabelledSeedReport:
+    added: int = 0
+    removed: int = 0
+
+
+def seed_labelled(*, session: Session, items: Sequence[tuple[str, str, str]]) -> LabelledSeedReport:
+    """Make the seed-origin labelled questions equal to ``items`` (text, procedure code, fact).
+
+    Questions staff labelled in the admin are never touched. A code we do not have is skipped: it
+    would be an example of nothing.
+    """
+    report = LabelledSeedReport()
+    known = procedure_codes(session=session, codes={code for _, code, _ in items if code})
+    wanted: dict[tuple[str, str], tuple[str, str]] = {}
+    for text, code, fact in items:
+        if code and code not in known:
+            continue
+        norm = normalize(text)
+        wanted.setdefault((fold(norm)[:1000], code), (norm, fact))
+    existing = {(r.folded, r.procedure_code): r for r in session.execute(select(LabelledQuestion)).scalars()}
+    for key, row in existing.items():
+        if row.origin == ORIGIN_SEED and key not in wanted:
+            session.delete(row)
+            report.removed += 1
+    for key, (text, fact) in wanted.items():
+        if key not in existing:
+            session.add(LabelledQuestion(text=text, folded=key[0], procedure_code=key[1], fact=fact,
+                                         origin=ORIGIN_SEED, created_by="seed"))
+            report.added += 1
+    session.flush()
+    return report
 
 
 def labelled_questions(*, session: Session) -> list[LabelledQuestion]:
@@ -171,3 +206,13 @@ def procedure_codes(*, session: Session, codes: Iterable[str]) -> set[str]:
     if not wanted:
         return set()
     return set(session.execute(select(Procedure.code).where(Procedure.code.in_(wanted))).scalars())
+
+
+def seed_understanding(*, session: Session) -> tuple[LexiconSeedReport, LabelledSeedReport]:
+    """Load data/lexicon and the labelled questions of data/understanding/labelled (make seed)."""
+    from bot.understanding.generate import load_labelled, searchable
+    from bot.understanding.lexicon import load_files
+
+    lexicon = seed_lexicon(session=session, entries=load_files())
+    labelled = seed_labelled(session=session, items=searchable(load_labelled()))
+    return lexicon, labelled

@@ -95,15 +95,12 @@ class TrainReport:
         return d
 
 
-def _stack(items: Sequence[Featurised]) -> tuple[np.ndarray, np.ndarray]:
-    rows = [f.rows for f in items if f.rows.shape[0] and f.labels.any()]
-    labels = [f.labels for f in items if f.rows.shape[0] and f.labels.any()]
-    # Questions about nothing we have: every candidate is wrong, which the classifier must learn too.
-    rows += [f.rows for f in items if f.rows.shape[0] and not f.example.gold]
-    labels += [f.labels for f in items if f.rows.shape[0] and not f.example.gold]
-    if not rows:
-        return np.zeros((0, len(FEATURES)), dtype=np.float32), np.zeros(0, dtype=np.int8)
-    return np.vstack(rows), np.concatenate(labels)
+def _stack(items: Sequence[Featurised]) -> tuple[np.ndarray, np.ndarray, list[int]]:
+    """Rows, labels and group sizes of the questions whose right procedure was retrieved."""
+    kept = [f for f in items if f.rows.shape[0] and f.labels.any()]
+    if not kept:
+        return np.zeros((0, len(FEATURES)), dtype=np.float32), np.zeros(0, dtype=np.int8), []
+    return np.vstack([f.rows for f in kept]), np.concatenate([f.labels for f in kept]), [f.rows.shape[0] for f in kept]
 
 
 def _dev_outcomes(ranker: Ranker, items: Sequence[Featurised]) -> tuple[np.ndarray, np.ndarray, list[DevOutcome]]:
@@ -158,9 +155,9 @@ def fit(index: ProcedureIndex, examples: Sequence[Labelled], *, dev_share: float
 
 def fit_featurised(train: Sequence[Featurised], dev: Sequence[Featurised], *, seed: int = 0) -> Ranker:
     """Classifier on ``train``; calibrator and thresholds on ``dev`` (questions it never saw)."""
-    x, y = _stack(train)
+    x, y, sizes = _stack(train)
     model = new_model(seed)
-    model.fit(x, y)
+    model.fit(x, y, group=sizes)
     ranker = Ranker(model=model, calibrator=None)
     cx, cy, outcomes = _dev_outcomes(ranker, dev)
     if len(set(cy.tolist())) == 2:
@@ -191,3 +188,87 @@ def fit_featurised(train: Sequence[Featurised], dev: Sequence[Featurised], *, se
     ranker.report = report.as_dict()
     logger.info("ranker trained: %s", ranker.report)
     return ranker
+
+
+@dataclass
+class GateScore:
+    """How a ranker does on a frozen question file: right decisions and wrong-procedure answers."""
+
+    questions: int = 0
+    right: int = 0
+    wrong_procedure: int = 0
+    clarified: int = 0
+
+    @property
+    def accuracy(self) -> float:
+        return self.right / self.questions if self.questions else 0.0
+
+    @property
+    def wrong_rate(self) -> float:
+        return self.wrong_procedure / self.questions if self.questions else 0.0
+
+
+def gate_score(index: ProcedureIndex, ranker: Ranker | None, examples: Sequence[Labelled]) -> GateScore:
+    """Answer right (the right group), abstain right (nothing we have), or wrong: as the citizen sees it."""
+    from bot.understanding.ranker import ANSWER, CLARIFY
+    from bot.understanding.resolve import resolve
+
+    score = GateScore()
+    for ex in examples:
+        query = analyse(ex.text, lexicon=index.lexicon, name_words=index.name_words)
+        res = resolve(index, ranker, query, ex.context)
+        gold = set(ex.gold)
+        score.questions += 1
+        best = res.best
+        if res.decision == ANSWER and best is not None:
+            if gold & set(best.codes):
+                score.right += 1
+            else:
+                score.wrong_procedure += 1
+        elif res.decision == CLARIFY:
+            score.clarified += 1
+        elif not gold:
+            score.right += 1
+    return score
+
+
+def training_examples(index: ProcedureIndex, *, per_procedure: int, seed: int, extra: Sequence[Labelled] = ()) -> list[Labelled]:
+    """Generated questions for every procedure, every labelled file, and questions labelled in the admin."""
+    from bot.understanding.generate import generate, load_labelled
+
+    generated = generate(index, per_procedure=per_procedure, seed=seed) if per_procedure > 0 else []
+    return [*generated, *load_labelled(), *extra]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Train a ranker from the database's procedures and labels, store it, and make it the active one."""
+    import argparse
+    import json
+
+    from bot.knowledge.db import session_scope
+    from bot.understanding import store
+    from bot.understanding.resources import build
+
+    parser = argparse.ArgumentParser(description=main.__doc__)
+    parser.add_argument("--per-procedure", type=int, default=1, help="generated questions per procedure")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--if-missing", action="store_true", help="only when no ranker is active (make run)")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    with session_scope() as session:
+        if args.if_missing and store.active_ranker(session=session) is not None:
+            return 0
+        res = build(session=session, use_ranker=False)
+        staff = [Labelled(q.text, (q.procedure_code,) if q.procedure_code else (), q.fact or None, source="admin")
+                 for q in store.labelled_questions(session=session) if q.origin == "staff"]
+    examples = training_examples(res.procedures, per_procedure=args.per_procedure, seed=args.seed, extra=staff)
+    ranker = fit(res.procedures, examples, seed=args.seed)
+    with session_scope() as session:
+        rid = store.store_ranker(session=session, blob=ranker.dumps(), report=ranker.report, created_by="cli",
+                                 activate=True)
+    logger.info("ranker %s stored and active: %s", rid, json.dumps(ranker.report, ensure_ascii=False, default=str))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

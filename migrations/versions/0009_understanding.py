@@ -39,6 +39,7 @@ def upgrade() -> None:
         sa.Column('folded', sa.String(length=1000), nullable=False),
         sa.Column('procedure_code', sa.String(length=32), nullable=False),
         sa.Column('fact', sa.String(length=30), nullable=False),
+        sa.Column('origin', sa.String(length=20), nullable=False),
         sa.Column('created_by', sa.String(length=100), nullable=False),
         sa.Column('created_at', sa.DateTime(), nullable=False),
         sa.PrimaryKeyConstraint('id', name=op.f('pk_labelled_questions')),
