@@ -1,17 +1,15 @@
-"""Data access for the assistant: procedure facts as plain dataclasses, and the cached search index."""
+"""Data access for the answers: procedure facts as plain dataclasses, detached from the session."""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
 from dataclasses import field as dc_field
-from threading import Lock
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from bot.knowledge.models import Alias, ChannelOption, Procedure
-from bot.knowledge.search import IndexedProcedure, ProcedureIndex, ProcedureName, base_name
+from bot.knowledge.models import Procedure
 
 
 @dataclass(frozen=True)
@@ -104,42 +102,3 @@ def get_procedures(*, session: Session, ids: list[int] | None = None, codes: lis
 def get_procedure(*, session: Session, code: str) -> ProcedureFacts | None:
     found = get_procedures(session=session, codes=[code])
     return found[0] if found else None
-
-
-def _fingerprint(session: Session) -> tuple:
-    """Cheap summary that changes whenever a procedure, fee or alias is added, edited or removed."""
-    p = session.execute(select(func.count(Procedure.id), func.max(Procedure.modified_at))).one()
-    a = session.execute(select(func.count(Alias.id), func.max(Alias.id), func.max(Alias.created_at))).one()
-    c = session.execute(select(func.count(ChannelOption.id), func.max(ChannelOption.id))).one()
-    return (tuple(p), tuple(a), tuple(c))
-
-
-def build_index(*, session: Session) -> ProcedureIndex:
-    """A fresh search index over active procedures' names and aliases."""
-    rows = session.execute(
-        select(Procedure.id, Procedure.code, Procedure.name, Procedure.levels).where(Procedure.active.is_(True))
-    ).all()
-    procedures = [IndexedProcedure(r.id, r.code, r.name, r.levels, base_name(r.name)) for r in rows]
-    names = [ProcedureName(p.procedure_id, p.name, False) for p in procedures]
-    names += [ProcedureName(r.procedure_id, r.text, True) for r in session.execute(select(Alias.procedure_id, Alias.text))]
-    return ProcedureIndex(procedures, names)
-
-
-class IndexCache:
-    """Keeps one index per process and rebuilds it when the data's fingerprint changes."""
-
-    def __init__(self) -> None:
-        self._lock = Lock()
-        self._key: tuple | None = None
-        self._index: ProcedureIndex | None = None
-
-    def get(self, *, session: Session) -> ProcedureIndex:
-        key = _fingerprint(session)
-        with self._lock:
-            if self._index is None or key != self._key:
-                self._index = build_index(session=session)
-                self._key = key
-            return self._index
-
-
-index_cache = IndexCache()

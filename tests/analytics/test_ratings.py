@@ -19,7 +19,7 @@ from bot.analytics.ratings import (
     typed_rating,
 )
 from bot.answers.facts import Fact
-from bot.assistant import Button, Reply
+from bot.dialogue import Button, Reply
 from bot.knowledge import db
 
 ANSWER = RatedAnswer("procedure", "1.004222", "fee", "0123456789abcdef")
