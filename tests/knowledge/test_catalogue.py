@@ -203,11 +203,11 @@ def test_fee_items_keep_their_group():
         "Trực tiếp3 NgàyMiễn phí(+ Đối với hạng nhẹ: Kiểm tra viết: 20.000 đồng/lần;"
         " + Đối với hạng nặng: Kiểm tra viết: 70.000 đồng/lần. - Lệ phí cấp: 90.000 đồng/lần.)"
     )
-    labels = {r.fee_amount: r.fee_text for r in parse_channels(text, [])}
+    labels = {r.fee_amount: (r.fee_text, r.case_name, r.fee_unit) for r in parse_channels(text, [])}
     assert labels == {
-        20000: "Kiểm tra viết (hạng nhẹ)",
-        70000: "Kiểm tra viết (hạng nặng)",
-        90000: "Lệ phí cấp",
+        20000: ("Kiểm tra viết", "Hạng nhẹ", "lần"),
+        70000: ("Kiểm tra viết", "Hạng nặng", "lần"),
+        90000: ("Lệ phí cấp", "", "lần"),
     }
 
 
