@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy.exc import SQLAlchemyError
 
+from bot import clock
 from bot.analytics import record_unanswered
 from bot.answers.compose import answer
 from bot.answers.cues import fact_cues
@@ -167,9 +168,9 @@ def respond(
     if resolution.found:
         if resolution.ambiguous:
             return _clarify(resolution, fact)
-        reply = _answer_codes([c.code for c in resolution.best], fact)
+        reply = _answer_codes([c.code for c in resolution.best], fact, question=text)
     elif last_codes and follow_up and (INTENT_FACTS.get(intent or "") or fact_cues(text)):
-        reply = _answer_codes(last_codes, fact)
+        reply = _answer_codes(last_codes, fact, question=text)
     elif intent in INTENT_FACTS and follow_up and confidence >= 0.8:
         return Reply(
             text=f"Bạn hỏi {FACT_LABELS[fact].lower()} của thủ tục nào? Ví dụ: \"đăng ký tạm trú\", \"làm hộ chiếu\".",
@@ -208,13 +209,13 @@ def _faq_reply(text: str) -> Reply | None:
     return Reply(text=hit.entry.answer + source, kind="faq")
 
 
-def _answer_codes(codes: list[str], fact: Fact) -> Reply:
+def _answer_codes(codes: list[str], fact: Fact, question: str = "") -> Reply:
     with session_scope() as session:
         procedures = get_procedures(session=session, codes=codes)
     if not procedures:
         return Reply(text="Xin lỗi, thủ tục này không còn trong cơ sở dữ liệu. " + _fallback_contacts(), kind="not_found")
     return Reply(
-        text=answer(procedures, fact),
+        text=answer(procedures, fact, today=clock.today(), case_hint=question).text,
         kind="answer",
         buttons=_follow_up_buttons(fact),
         procedure_codes=[p.code for p in procedures],

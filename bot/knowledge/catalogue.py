@@ -22,6 +22,7 @@ from bot.knowledge.models import (
     FEE_FREE,
     FEE_TEXT,
     FEE_UNSPECIFIED,
+    SOURCE_NATIONAL,
 )
 from bot.knowledge.rules import FeeItem, read_fee_note, time_label
 from bot.text.normalize import fold
@@ -110,6 +111,15 @@ class ParsedProcedure:
     steps: list[str] = dc_field(default_factory=list)
     legal_bases: list[ParsedLegalBasis] = dc_field(default_factory=list)
     flags: list[str] = dc_field(default_factory=list)
+    # Coverage: which source the record comes from and what the Quảng Trị list adds to it.
+    source_kind: str = SOURCE_NATIONAL
+    has_details: bool = True
+    source_date: dt.date | None = None
+    portal_id: str = ""
+    issuing_body: str = ""
+    usage_weight: int | None = None
+    in_province_list: bool = False
+    other_names: list[str] = dc_field(default_factory=list)  # official names in other sources
 
     @property
     def has_time(self) -> bool:
@@ -157,7 +167,7 @@ def _clean(value: Any) -> str:
     return "" if text.lower() in _EMPTY_VALUES else text
 
 
-def _flag(flags: list[str], flag: str) -> None:
+def add_flag(flags: list[str], flag: str) -> None:
     if flag not in flags:
         flags.append(flag)
 
@@ -194,7 +204,7 @@ _OPTIONAL_EXTRA = re.compile(
 _TT_NUMBER = re.compile(r"\d+/\d{4}/(?:TT|NĐ|NQ|QĐ)[A-ZĐ0-9-]*")
 
 
-def _classify_free_note(note: str) -> tuple[str, str]:
+def classify_free_note(note: str) -> tuple[str, str]:
     """Kind and short text for a "Miễn phí" cell: the portal seems to print it for any empty amount.
 
     Only a note that agrees ("Không", "Không thu lệ phí", "Miễn lệ phí") or no note at all means
@@ -239,7 +249,7 @@ def _balanced(text: str) -> tuple[str, str]:
 
 def _parse_time(cell: re.Match[str], description: str, ch: ParsedChannel, flags: list[str]) -> None:
     if cell.group(1) is None:
-        _flag(flags, "time_missing")
+        add_flag(flags, "time_missing")
         return
     value = float(cell.group(1).replace(",", "."))
     ch.time_value = value
@@ -252,9 +262,9 @@ def _parse_time(cell: re.Match[str], description: str, ch: ParsedChannel, flags:
         )
         if m:
             unit = m.group(1).capitalize()
-            _flag(flags, "time_unit_from_description")
+            add_flag(flags, "time_unit_from_description")
         else:
-            _flag(flags, "time_missing_unit")
+            add_flag(flags, "time_missing_unit")
     ch.time_unit = unit
     ch.time_text = f"{cell.group(1)} {unit}".strip()
 
@@ -278,25 +288,28 @@ def _fee_rows(
 ) -> list[ParsedChannel]:
     """The rows of one channel: one per fee item the cell and its note state, each with the row's time."""
     if cell is None:
-        _flag(flags, f"fee_unparsed:{rest[:40]}")
+        add_flag(flags, f"fee_unparsed:{rest[:40]}")
         return [replace(ch, fee_kind=FEE_TEXT, fee_text="")]
     if cell.group("cur") == "USD":
-        return [replace(ch, fee_kind=FEE_TEXT, fee_text=f"{cell.group('amount') or ''} USD".strip())]
+        per = _PER_UNIT_NOTE.match(note)
+        text = f"{cell.group('amount') or ''} USD".strip() + (f"/{per.group('unit').strip()}" if per else "")
+        where = re.match(r"\s*([^.:;]{3,80}):\s*[\d.,]+\s*USD", description)
+        return [replace(ch, fee_kind=FEE_TEXT, fee_text=f"{where.group(1).strip()}: {text}" if where else text)]
     per_unit = _PER_UNIT_NOTE.match(note)
     note_text = per_unit.group("rest").strip(" .,;") if per_unit else note
     text = "\n".join(x for x in (note_text, description) if x)
     items = read_fee_note(text, online=ch.channel == CHANNEL_ONLINE, cell=_cell_item(cell, note), flags=flags)
     if cell.group("cur") and cell.group("amount") is None and not items:
-        _flag(flags, "fee_currency_without_amount")
+        add_flag(flags, "fee_currency_without_amount")
         return [replace(ch, fee_kind=FEE_UNSPECIFIED)]
     if not items:
         if cell.group("free"):
-            kind, text = _classify_free_note(note)
+            kind, text = classify_free_note(note)
             return [replace(ch, fee_kind=kind, fee_text=text)]
         return [replace(ch, fee_kind=FEE_UNSPECIFIED)]
     if cell.group("free"):
         # The portal shows "Miễn phí" when the amount cell is empty, even if the note lists fees.
-        _flag(flags, "fee_amounts_in_note")
+        add_flag(flags, "fee_amounts_in_note")
     return [ch.with_fee(item) for item in items]
 
 
@@ -338,7 +351,7 @@ def parse_channels(text: str, flags: list[str]) -> list[ParsedChannel]:
         ch.note = "\n".join(x for x in (note, description) if x)
         if glued:
             # "Trực tuyến125 VNĐ": a unit-less time glued to an amount; the split point is unknowable.
-            _flag(flags, "time_fee_glued")
+            add_flag(flags, "time_fee_glued")
             items = read_fee_note(ch.note, online=ch.channel == CHANNEL_ONLINE, flags=flags)
             new = [ch.with_fee(it) for it in items] or [ch]
         else:
@@ -348,7 +361,7 @@ def parse_channels(text: str, flags: list[str]) -> list[ParsedChannel]:
         descriptions.extend([description] * len(new))
     _label_times(rows, descriptions)
     if not rows:
-        _flag(flags, "no_channels")
+        add_flag(flags, "no_channels")
     return rows
 
 
@@ -378,6 +391,9 @@ _NOT_REQUIRED = re.compile(
     r"không\s+(?:phải|cần)\s+nộp\s+(?P<doc>[A-ZĐ][^.;,:()]{3,80}?)(?=\s+trong\s+hồ\s+sơ|\s+khi\b|[.;,:()]|$)"
 )
 NOT_REQUIRED = "không phải nộp"
+# "Trường hợp không quy định rõ bản chính thì có thể nộp bản sao hợp lệ": a rule about copies, not a document.
+_PERMISSION_NOTE = re.compile(r"^(?:Trường hợp|Lưu ý|Ghi chú)\b[^.;]*\bthì\s+(?:có thể|được)\s+nộp\s+bản\s+(?:sao|chính)",
+                              re.IGNORECASE)
 _ENUMERATOR = re.compile(r"^\s*(?:[a-zđ]\)|\([a-zđ0-9]{1,2}\)|\d{1,2}[.)](?!\d))\s*")
 _SENTENCE_END = re.compile(r"(?<=[^\s.]{2})[.;]\s+(?=[A-ZĐÀ-Ỹ(\-+])")
 
@@ -410,7 +426,7 @@ def _unglue_copies(raw: str, copies: str, flags: list[str]) -> tuple[str, str]:
     elif re.match(r"(?:19|20)\d\d\d{1,2}$", digits) and _YEAR_BEFORE.search(raw):
         keep = len(digits) - 4
     else:
-        _flag(flags, "copies_glued_digits")
+        add_flag(flags, "copies_glued_digits")
         return raw, copies
     return raw + digits[:-keep], copies[len(digits) - keep :]
 
@@ -439,7 +455,7 @@ def _split_file(piece: str) -> tuple[str, list[str]]:
     return piece[:start], files
 
 
-def _form_codes(name: str, files: list[str]) -> str:
+def form_codes(name: str, files: list[str]) -> str:
     codes = [_normalize_code(m.group("code")) for m in _FORM_IN_NAME.finditer(name)]
     if not codes:
         for f in files:
@@ -464,7 +480,7 @@ def _copies(text: str) -> str:
 
 
 def _case_heading(text: str) -> str:
-    return first_sentence(_clean(text).lstrip("-+*• ")).rstrip(": ")
+    return first_sentence(_ENUMERATOR.sub("", _clean(text).lstrip("-+*• "))).rstrip(": ")
 
 
 def _not_required(note: str) -> list[str]:
@@ -488,7 +504,7 @@ def mark_not_required(docs: list[ParsedDocument], names: list[str]) -> None:
 def parse_documents(text: str, flags: list[str]) -> list[ParsedDocument]:
     """Split the flattened application-file table into documents with their case heading."""
     if _DOC_HEADER not in text:
-        _flag(flags, "no_documents")
+        add_flag(flags, "no_documents")
         return []
     segments = text.split(_DOC_HEADER)
     case = _case_heading(segments[0])
@@ -504,7 +520,7 @@ def parse_documents(text: str, flags: list[str]) -> list[ParsedDocument]:
             if not name:
                 continue
             copies_text = _copies(copies)
-            if _NOTE_ROW.match(name):
+            if _NOTE_ROW.match(name) or _PERMISSION_NOTE.match(name):
                 exempt += _not_required(name)
                 continue
             if not copies_text and name.endswith(":"):
@@ -515,7 +531,7 @@ def parse_documents(text: str, flags: list[str]) -> list[ParsedDocument]:
                 ParsedDocument(
                     name=name,
                     case_name=sub_case,
-                    form_code=_form_codes(name, files),
+                    form_code=form_codes(name, files),
                     copies=copies_text,
                 )
             )
@@ -525,24 +541,30 @@ def parse_documents(text: str, flags: list[str]) -> list[ParsedDocument]:
         exempt += _not_required(tidy(segments[0]))
     mark_not_required(docs, exempt)
     if not docs:
-        _flag(flags, "no_documents")
+        add_flag(flags, "no_documents")
     return docs
 
 
-_RAW_DOCS = re.compile(r"Thành phần hồ sơ(?P<body>.*?)(?=Căn cứ pháp lý|Yêu cầu, điều kiện|$)", re.DOTALL)
+_RAW_DOCS_END = re.compile(r"Căn cứ pháp lý|Yêu cầu, điều kiện")
 
 
 def documents_text(record: dict[str, Any], flags: list[str]) -> str:
-    """The document table; from ``raw_text`` when the crawl put step text in the documents field."""
+    """The document table; from ``raw_text`` when the crawl put step text in the documents field.
+
+    The section starts at the last "Thành phần hồ sơ" before the first table header (the steps often
+    mention the words too) and ends at the next section.
+    """
     text = str(record.get("thanh_phan_ho_so") or "")
     if _DOC_HEADER in text:
         return text
     raw = str(record.get("raw_text") or "")
-    for m in _RAW_DOCS.finditer(raw):
-        if _DOC_HEADER in m.group("body"):
-            _flag(flags, "documents_from_raw_text")
-            return m.group("body")
-    return text
+    first_table = raw.find(_DOC_HEADER)
+    start = raw.rfind("Thành phần hồ sơ", 0, first_table) if first_table >= 0 else -1
+    if start < 0:
+        return text
+    end = _RAW_DOCS_END.search(raw, first_table)
+    add_flag(flags, "documents_from_raw_text")
+    return raw[start + len("Thành phần hồ sơ") : end.start() if end else len(raw)]
 
 
 # --- steps, legal bases, results ---------------------------------------------------------------
@@ -566,7 +588,7 @@ def parse_steps(text: str, flags: list[str]) -> list[str]:
         steps = [tidy(line).lstrip("-+* ") for line in text.split("\n")]
     steps = [s for s in steps if s and s.lower() != _NO_INFO.lower()]
     if not steps:
-        _flag(flags, "no_steps")
+        add_flag(flags, "no_steps")
     return steps
 
 
@@ -654,7 +676,7 @@ def parse_legal_bases(text: str, flags: list[str]) -> list[ParsedLegalBasis]:
     """(number, title) pairs; a pair ends at a number followed by the next title or the end."""
     if not text.startswith(_LEGAL_HEADER):
         if _clean(text):
-            _flag(flags, "legal_unparsed")
+            add_flag(flags, "legal_unparsed")
         return []
     body = _LEGAL_DASH_SPACE.sub(r"\1-", text[len(_LEGAL_HEADER) :].rstrip())
     out: list[ParsedLegalBasis] = []
@@ -682,11 +704,11 @@ def parse_legal_bases(text: str, flags: list[str]) -> list[ParsedLegalBasis]:
         out.append(ParsedLegalBasis(number=bare.group("bare"), title=title or bare.group("bare")))
         trailing = ""
     if trailing:
-        _flag(flags, "legal_title_without_number")
+        add_flag(flags, "legal_title_without_number")
         if len(trailing) >= 10:
             out.append(ParsedLegalBasis(number="", title=trailing))
     if not out:
-        _flag(flags, "no_legal_bases")
+        add_flag(flags, "no_legal_bases")
     return out
 
 
@@ -752,5 +774,5 @@ def parse_record(record: dict[str, Any]) -> ParsedProcedure:
     proc.steps = parse_steps(steps_text, flags)
     proc.legal_bases = parse_legal_bases(str(record.get("can_cu_phap_ly") or ""), flags)
     if not result_names:
-        _flag(flags, "no_result")
+        add_flag(flags, "no_result")
     return proc

@@ -428,3 +428,27 @@ def time_label(description: str, value: float | None) -> str:
         if same:
             return _clean_label("Trường hợp " + same.group("label"))
     return ""
+
+
+_CASE_PHRASE = re.compile(r"(?:(?:đối\s+)?với\s+)?(?:các\s+)?trường\s+hợp\s+(?P<label>[^.;\n]{3,120}?)(?=[.;,\n]|$)",
+                          re.IGNORECASE)
+
+
+def case_phrase(text: str) -> str:
+    """The first "(đối với) trường hợp …" phrase of a text's first sentence, as a label."""
+    first = re.split(r"(?<=[^\d])[.;]\s|\n", text, maxsplit=1)[0]
+    m = _CASE_PHRASE.search(first)
+    return _clean_label("Trường hợp " + m.group("label")) if m else ""
+
+
+_LEGAL_KINDS = (("TTLT", "Thông tư liên tịch"), ("TT", "Thông tư"), ("NĐ", "Nghị định"), ("NQ", "Nghị quyết"),
+                ("QĐ", "Quyết định"), ("QH", "Luật"))
+
+
+def legal_name(number: str) -> str:
+    """ "64/2025/TT-BTC" -> "Thông tư 64/2025/TT-BTC" (the kind read from the number's suffix)."""
+    suffix = number.split("/")[-1]
+    for key, label in _LEGAL_KINDS:
+        if suffix.startswith(key):
+            return f"{label} {number}"
+    return number
