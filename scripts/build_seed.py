@@ -162,8 +162,17 @@ def _strip_parens(text: str) -> str:
     return re.sub(r"\s+([,.;])", r"\1", re.sub(r"\s{2,}", " ", "".join(out))).strip()
 
 
+MAX_DOCUMENT_WORDS = 30
+
+
 def clean_document_name(name: str) -> str:
-    return cap_clause(_strip_parens(name), CAPS["document"])
+    """A document's name as a short fact: no long explanations in brackets, at most 160 characters and
+    30 words (cut at a clause boundary)."""
+    text = _strip_parens(name)
+    words = text.split()
+    if len(words) > MAX_DOCUMENT_WORDS:
+        text = cap_clause(" ".join(words[: MAX_DOCUMENT_WORDS + 1]), len(" ".join(words[:MAX_DOCUMENT_WORDS])))
+    return cap_clause(text, CAPS["document"])
 
 
 def _legal_label(number: str) -> str:

@@ -30,7 +30,7 @@ def case_scores(names: Sequence[str], hint: str) -> list[float]:
         score = 0.0
         for term in own & asked:
             df = sum(1 for t in terms if term in t)
-            weight = math.log((total + 1) / df)
+            weight = math.log(total / df)
             score += weight * (2 if " " in term else 1)
         scores.append(score)
     return scores

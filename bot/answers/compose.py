@@ -147,19 +147,15 @@ def _fee_group_line(rows: list[ChannelFact], today: dt.date) -> _FeeLine | None:
     return None
 
 
-def _fee_lines(rows: Sequence[ChannelFact], today: dt.date, hint: str) -> list[str]:
-    """Fee lines of one channel, by case (the case the question describes first), limits said once.
-
-    A channel whose only rates ended is said to have no current rate in the record: the expired
-    amounts are not repeated.
-    """
+def _fee_items(rows: Sequence[ChannelFact], today: dt.date) -> dict[tuple[str, str, str], _FeeLine]:
     groups: dict[tuple[str, str, str], list[ChannelFact]] = {}
     for r in rows:
         groups.setdefault(_fee_key(r), []).append(r)
-    found = [line for group in groups.values() if (line := _fee_group_line(group, today))]
-    if found and all(f.expired for f in found):
-        ended = max(r.valid_to for r in rows if r.valid_to)
-        return [f"mức thu tạm thời chỉ áp dụng đến hết {day(ended)}; {NOT_STATED} mức áp dụng hiện nay"]
+    return {key: line for key, group in groups.items() if (line := _fee_group_line(group, today))}
+
+
+def _render_fees(found: list[_FeeLine], hint: str) -> list[str]:
+    """Fee lines by case (the case the question describes first, fees of no case before), limits once."""
     cases = list(dict.fromkeys(f.case for f in found))
     chosen = choose_case([c for c in cases if c], hint)
     cases.sort(key=lambda c: 0 if not c else (1 if c == chosen else 2))
@@ -175,6 +171,41 @@ def _fee_lines(rows: Sequence[ChannelFact], today: dt.date, hint: str) -> list[s
         else:
             lines += [f.text for f in items] + limits
     return lines
+
+
+def _fee_lines(rows: Sequence[ChannelFact], today: dt.date, hint: str) -> list[str]:
+    """Fee lines of one channel. A channel whose only rates ended is said to have no current rate in
+    the record: the expired amounts are not repeated."""
+    found = list(_fee_items(rows, today).values())
+    if found and all(f.expired for f in found):
+        ended = max(r.valid_to for r in rows if r.valid_to)
+        return [f"mức thu tạm thời chỉ áp dụng đến hết {day(ended)}; {NOT_STATED} mức áp dụng hiện nay"]
+    return _render_fees(found, hint)
+
+
+def _fees(p: ProcedureFacts, today: dt.date, hint: str) -> list[str]:
+    """Fee lines: channels with the same fees share lines, and a fee that differs by channel is said
+    once with the difference ("riêng trực tuyến: …") instead of repeating every fee per channel."""
+    channels = [c for c in CHANNELS if any(r.channel == c for r in p.channels)]
+    per_channel = {c: _fee_items([r for r in p.channels if r.channel == c], today) for c in channels}
+    keysets = {tuple(items) for items in per_channel.values()}
+    same_fees = len({tuple(sorted((k, v.text) for k, v in items.items())) for items in per_channel.values()}) == 1
+    if len(channels) < 2 or len(keysets) != 1 or same_fees or any(
+        f.expired for items in per_channel.values() for f in items.values()
+    ):
+        return _by_channel(p, _fee_lines, today, hint)
+    first = channels[0]
+    merged = []
+    for key, line in per_channel[first].items():
+        others = [
+            f"riêng {CHANNEL_LABELS[c].lower()}: {per_channel[c][key].text.split(': ', 1)[-1]}"
+            for c in channels[1:] if per_channel[c][key].text != line.text
+        ]
+        text = line.text + (f"; {'; '.join(others)}" if others else "")
+        merged.append(_FeeLine(line.case, text, limits=line.limits))
+    who = ", ".join([CHANNEL_LABELS[first]] + [CHANNEL_LABELS[c].lower() for c in channels[1:]])
+    lines = _render_fees(merged, hint)
+    return [f"• {who}:"] + [f"  {x}" if x.startswith(("  ", "▸")) else f"  – {x}" for x in lines]
 
 
 def _time_lines(rows: Sequence[ChannelFact], today: dt.date, hint: str) -> list[str]:
@@ -300,7 +331,7 @@ def _overview(p: ProcedureFacts, today: dt.date, hint: str) -> list[str]:
     lines.append("Thời gian giải quyết:")
     lines += _by_channel(p, _time_lines, today, hint) or [f"• {NOT_STATED}"]
     lines.append("Phí, lệ phí:")
-    lines += _by_channel(p, _fee_lines, today, hint) or [f"• {NOT_STATED}"]
+    lines += _fees(p, today, hint) or [f"• {NOT_STATED}"]
     if p.documents:
         lines.append(f"Hồ sơ gồm {len(p.documents)} loại giấy tờ (hỏi \"cần giấy tờ gì\" để xem).")
     return lines
@@ -313,7 +344,7 @@ def _levels(p: ProcedureFacts) -> str:
 def _body(p: ProcedureFacts, fact: Fact, today: dt.date, hint: str) -> tuple[list[str], list[list[str]]]:
     """The lines answering one fact for one procedure, and further blocks for "xem thêm"."""
     if fact is Fact.FEE:
-        return _by_channel(p, _fee_lines, today, hint) or [f"Phí, lệ phí: {NOT_STATED}."], []
+        return _fees(p, today, hint) or [f"Phí, lệ phí: {NOT_STATED}."], []
     if fact is Fact.TIME:
         return _by_channel(p, _time_lines, today, hint) or [f"Thời hạn giải quyết: {NOT_STATED}."], []
     if fact is Fact.DOCUMENTS:

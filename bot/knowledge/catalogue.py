@@ -195,7 +195,7 @@ _FEE_CELL = re.compile(
 _UNSPECIFIED_NOTE = re.compile(r"^\W*(chưa|không|không được) quy định|không có thông tin", re.IGNORECASE)
 _FREE_NOTE = re.compile(r"^\W*(không\W*$|không có\W*$|không thu|miễn( lệ)? phí|miễn lệ phí)", re.IGNORECASE)
 _LOCAL_RATE = re.compile(r"(Hội đồng nhân dân|HĐND|Ủy ban nhân dân|UBND)( cấp)? tỉnh", re.IGNORECASE)
-_RULED_FEE = re.compile(r"phí|mức thu|giá dịch vụ|\d+/\d{4}/T", re.IGNORECASE)
+_RULED_FEE = re.compile(r"phí|mức thu|giá dịch vụ|theo quy định|\d+/\d{4}/T", re.IGNORECASE)
 # "Phí cấp bản sao Trích lục … (nếu có yêu cầu)": a fee for an optional extra, the procedure stays free.
 _OPTIONAL_EXTRA = re.compile(
     r"^\W*(?:phí|lệ phí)\s+(?:cấp\s+)?(?:bản\s+sao|trích\s+lục)[^.;]*\(?nếu\s+có(?:\s+yêu\s+cầu)?\)?",
@@ -384,7 +384,7 @@ _NOT_FORM = re.compile(r"^(?:.*-)?(?:TT|TTLT|NĐ|ND|QĐ|QD|NQ|QH|PL|TPHS)-?\d", 
 _NOTE_ROW = re.compile(r"^\W*(lưu ý|ghi chú)", re.IGNORECASE)
 # A copies cell glued to a number before it: "Mẫu số 181 bản chính" is form 18 and 1 copy,
 # "năm 20240 bản chính" is the year 2024 and 0 copies.
-_FORM_NUMBER_BEFORE = re.compile(r"(?:[Mm]ẫu|MẪU|[Pp]hụ lục|[Bb]ước|[Ss]ố)\s*(?:số\s*)?$")
+_FORM_NUMBER_BEFORE = re.compile(r"(?:[Mm]ẫu|MẪU|[Pp]hụ lục|[Bb]ước|[Ss]ố)\s*(?:số\s*)?(?:[A-ZĐa-z0-9]+[.\-_])*$")
 _YEAR_BEFORE = re.compile(r"(?:năm\s*|\d{1,2}/\d{1,2}/|/)$")
 # "Lưu ý: … không phải nộp Phiếu lý lịch tư pháp trong hồ sơ": a document the record says is not needed.
 _NOT_REQUIRED = re.compile(
@@ -418,11 +418,15 @@ def first_sentence(text: str) -> str:
 def _unglue_copies(raw: str, copies: str, flags: list[str]) -> tuple[str, str]:
     """Give back digits the copies cell took from the text before it (form numbers, years)."""
     m = re.match(r"(\d+)", copies)
-    if not m or len(m.group(1)) < 2 or m.group(1).startswith("0"):
+    if not m or len(m.group(1)) < 2:
         return raw, copies
     digits = m.group(1)
     if _FORM_NUMBER_BEFORE.search(raw):
+        if len(digits) == 2 and digits.startswith("0"):
+            return raw, copies  # "Mẫu số 01 bản chính" cannot be form "0"
         keep = 1
+    elif digits.startswith("0") and len(digits) == 2:
+        return raw, copies  # "01 bản chính"
     elif re.match(r"(?:19|20)\d\d\d{1,2}$", digits) and _YEAR_BEFORE.search(raw):
         keep = len(digits) - 4
     else:
