@@ -7,7 +7,15 @@ import logging
 
 from aiohttp import web
 
-from bot.admin import views_auth, views_data, views_knowledge, views_training, views_unanswered, views_users
+from bot.admin import (
+    views_auth,
+    views_data,
+    views_freshness,
+    views_knowledge,
+    views_training,
+    views_unanswered,
+    views_users,
+)
 from bot.admin.security import LoginRateLimiter
 from bot.admin.web import JINJA_KEY, LIMITER_KEY, auth_middleware, make_jinja
 
@@ -34,7 +42,7 @@ def create_admin_app(*, login_limiter: LoginRateLimiter | None = None) -> web.Ap
     app[LIMITER_KEY] = login_limiter or LoginRateLimiter()
     for table in (
         views_auth.routes, views_knowledge.routes, views_data.routes, views_unanswered.routes,
-        views_training.routes, views_users.routes, *_optional_routes(),
+        views_training.routes, views_users.routes, views_freshness.routes, *_optional_routes(),
     ):
         app.add_routes(table)
     return app

@@ -12,7 +12,16 @@ from bot.admin import editing
 from bot.admin.web import current_user, redirect, render, requires
 from bot.analytics.models import STATUS_OPEN, UnansweredQuestion
 from bot.knowledge.db import session_scope
-from bot.knowledge.models import CHANNEL_LABELS, CHANNELS, Alias, ChannelOption, Document, FaqEntry, Procedure
+from bot.knowledge.models import (
+    CHANNEL_LABELS,
+    CHANNELS,
+    SOURCE_LABELS,
+    Alias,
+    ChannelOption,
+    Document,
+    FaqEntry,
+    Procedure,
+)
 
 routes = web.RouteTableDef()
 
@@ -65,7 +74,7 @@ async def procedure_view(request: web.Request) -> web.StreamResponse:
         return render(
             request, "procedure.html", p=proc, steps_text=steps_text, legal_text=legal_text,
             channels=CHANNELS, channel_labels=CHANNEL_LABELS, fee_kinds=editing.FEE_KIND_LABELS,
-            fields=editing.PROCEDURE_TEXT_FIELDS,
+            fields=editing.PROCEDURE_TEXT_FIELDS, source_labels=SOURCE_LABELS,
         )
 
 

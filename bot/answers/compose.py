@@ -10,6 +10,7 @@ the end date beside it; an expired rate is never given as current.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
@@ -105,6 +106,10 @@ def _amount_text(c: ChannelFact) -> str:
     return f"{NOT_STATED} mức phí, lệ phí"
 
 
+# A "label" that only restates an amount ("20.000 đồng") is not a label.
+_AMOUNT_LABEL = re.compile(r"^\s*[\d.,]+\s*(?:đồng|đ|vnđ)\b", re.IGNORECASE)
+
+
 @dataclass(frozen=True)
 class _FeeLine:
     case: str
@@ -119,7 +124,7 @@ def _fee_group_line(rows: list[ChannelFact], today: dt.date) -> _FeeLine | None:
     temporary = sorted((r for r in current if r.temporary), key=lambda r: r.valid_to or dt.date.max, reverse=True)
     ordinary = next((r for r in rows if not r.temporary), None)
     head = rows[0]
-    label = head.fee_text if head.fee_kind != FEE_TEXT else ""
+    label = head.fee_text if head.fee_kind != FEE_TEXT and not _AMOUNT_LABEL.search(head.fee_text) else ""
     prefix = f"{label}: " if label else ""
     if temporary:
         rate = temporary[0]
