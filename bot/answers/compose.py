@@ -195,7 +195,7 @@ def _fees(p: ProcedureFacts, today: dt.date, hint: str) -> list[str]:
     per_channel = {c: _fee_items([r for r in p.channels if r.channel == c], today) for c in channels}
     keysets = {tuple(items) for items in per_channel.values()}
     same_fees = len({tuple(sorted((k, v.text) for k, v in items.items())) for items in per_channel.values()}) == 1
-    if len(channels) < 2 or len(keysets) != 1 or same_fees or any(
+    if len(channels) < 2 or len(keysets) != 1 or same_fees or max(len(i) for i in per_channel.values()) < 2 or any(
         f.expired for items in per_channel.values() for f in items.values()
     ):
         return _by_channel(p, _fee_lines, today, hint)
@@ -400,6 +400,9 @@ def _name_only(p: ProcedureFacts, fact: Fact) -> list[str]:
         f"lĩnh vực: {p.field}" if p.field else "",
     ) if x)
     lines = [first, f"Cấp thực hiện: {_levels(p)}" + (f"; {who}." if who else ".")]
+    if p.related_codes:
+        codes = ", ".join(f"mã {c}" for c in p.related_codes)
+        lines.append(f"Dữ liệu có thủ tục cùng tên với đủ thông tin: {codes}.")
     if fact in (Fact.ONLINE, Fact.OVERVIEW, Fact.PLACE):
         lines.append("Danh mục của tỉnh chưa ghi thủ tục này có nộp trực tuyến được hay không.")
     lines.append("Xem chi tiết, nộp hồ sơ tại trang thủ tục (đường dẫn dưới đây) hoặc hỏi bộ phận một cửa "

@@ -120,6 +120,7 @@ class ParsedProcedure:
     usage_weight: int | None = None
     in_province_list: bool = False
     other_names: list[str] = dc_field(default_factory=list)  # official names in other sources
+    related_codes: list[str] = dc_field(default_factory=list)  # detailed procedures with the same name
 
     @property
     def has_time(self) -> bool:

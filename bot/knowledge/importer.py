@@ -106,6 +106,7 @@ def _metadata(p: ParsedProcedure) -> dict[str, Any]:
         "issuing_body": p.issuing_body,
         "usage_weight": p.usage_weight,
         "in_province_list": p.in_province_list,
+        "related_codes": ", ".join(p.related_codes)[:200],
     }
 
 

@@ -111,6 +111,8 @@ class Procedure(Base):
     in_province_list: Mapped[bool] = Column(Boolean, nullable=False, default=False)  # applies in Quảng Trị
     loaded_by: Mapped[str] = Column(String(20), nullable=False, default=LOADED_BY_STAFF)
     imported_at: Mapped[dt.datetime | None] = Column(DateTime, nullable=True)
+    # Codes of detailed procedures with the same name (a list's newer code for a procedure we have in full).
+    related_codes: Mapped[str] = Column(String(200), nullable=False, default="")
     created_at: Mapped[dt.datetime] = Column(DateTime, nullable=False, default=_now)
     modified_at: Mapped[dt.datetime] = Column(DateTime, nullable=False, default=_now, onupdate=_now)
 

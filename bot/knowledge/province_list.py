@@ -25,7 +25,8 @@ LIST_DATE = dt.date(2026, 10, 3)
 DETAILS_MISSING = "details_missing"  # parse flag of a procedure known only by name
 
 _NUMBERING = re.compile(r"^\s*\d{1,3}\s*[.)]\s*")
-_TEST_NAME = re.compile(r"\b\d{4}_\d{4}\b|\(fix\)", re.IGNORECASE)
+# "Đăng ký kinh doanh 0408_2026", "Đăng ký kinh doanh 23/09", "… (fix)": entries someone used to test the list.
+_TEST_NAME = re.compile(r"\b\d{4}_\d{4}\b|\(fix\)|\s\d{1,2}/\d{1,2}\s*$", re.IGNORECASE)
 _UNKNOWN_BODY = "chưa xác định"
 
 

@@ -83,6 +83,7 @@ class ProcedureFacts:
     in_province_list: bool = False
     imported_at: dt.datetime | None = None
     parse_issues: tuple[str, ...] = ()
+    related_codes: tuple[str, ...] = ()
 
 
 def _facts(p: Procedure) -> ProcedureFacts:
@@ -121,6 +122,7 @@ def _facts(p: Procedure) -> ProcedureFacts:
         in_province_list=p.in_province_list,
         imported_at=p.imported_at,
         parse_issues=tuple(x for x in (p.parse_issues or "").split("\n") if x),
+        related_codes=tuple(x.strip() for x in (p.related_codes or "").split(",") if x.strip()),
     )
 
 

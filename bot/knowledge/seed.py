@@ -141,6 +141,7 @@ def _procedure(entry: dict[str, Any], default_date: dt.date = CRAWL_DATE) -> Par
         usage_weight=entry.get("usage_weight"),
         in_province_list=bool(entry.get("in_province_list", False)),
         other_names=[str(n) for n in entry.get("other_names") or []],
+        related_codes=[str(c) for c in entry.get("related") or []],
     )
 
 

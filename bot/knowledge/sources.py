@@ -20,6 +20,7 @@ from bot.knowledge.catalogue import ParsedProcedure, parse_record
 from bot.knowledge.portal_api import parse_portal_record
 from bot.knowledge.province_list import ProvinceEntry, apply_entry, name_only_procedure, read_entries
 from bot.settings import PROJECT_ROOT
+from bot.text.normalize import fold
 
 ENV_SHARED = "SHARED_DATA_DIR"
 NATIONAL_FILE = "national-catalogue-2026.jsonl.gz"
@@ -77,4 +78,16 @@ def combine(
         else:
             out.procedures[code] = name_only_procedure(entry)
             out.name_only += 1
+    link_same_names(out.procedures)
     return out
+
+
+def link_same_names(procedures: dict[str, ParsedProcedure]) -> None:
+    """Point a name-only procedure to detailed ones of the same name (e.g. a 2026 code of đăng ký thường trú)."""
+    detailed: dict[str, list[str]] = {}
+    for p in procedures.values():
+        if p.has_details:
+            detailed.setdefault(fold(p.name).strip(" ."), []).append(p.code)
+    for p in procedures.values():
+        if not p.has_details:
+            p.related_codes = sorted(detailed.get(fold(p.name).strip(" ."), []))[:5]

@@ -30,6 +30,7 @@ def upgrade() -> None:
                                       server_default=sa.false()))
         batch_op.add_column(sa.Column('loaded_by', sa.String(length=20), nullable=False, server_default='staff'))
         batch_op.add_column(sa.Column('imported_at', sa.DateTime(), nullable=True))
+        batch_op.add_column(sa.Column('related_codes', sa.String(length=200), nullable=False, server_default=''))
         batch_op.create_index(batch_op.f('ix_procedures_updated_on'), ['updated_on'], unique=False)
 
     with op.batch_alter_table('channel_options', schema=None) as batch_op:
@@ -85,6 +86,6 @@ def downgrade() -> None:
             batch_op.drop_column(name)
     with op.batch_alter_table('procedures', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_procedures_updated_on'))
-        for name in ('imported_at', 'loaded_by', 'in_province_list', 'usage_weight', 'issuing_body', 'portal_id',
+        for name in ('related_codes', 'imported_at', 'loaded_by', 'in_province_list', 'usage_weight', 'issuing_body', 'portal_id',
                      'has_details', 'source_kind'):
             batch_op.drop_column(name)

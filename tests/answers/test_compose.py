@@ -79,8 +79,9 @@ def _id_card_reissue() -> ProcedureFacts:
 @pytest.mark.parametrize(
     ("today", "expected", "absent"),
     [
-        (dt.date(2025, 3, 1), {"Cấp lại thẻ: 70.000 đồng/thẻ (từ 01/07/2025: 35.000 đồng/thẻ); riêng trực tuyến: "
-                                "35.000 đồng/thẻ (áp dụng đến hết 31/12/2025"}, set()),
+        (dt.date(2025, 3, 1), {"• Trực tiếp: Cấp lại thẻ: 70.000 đồng/thẻ (từ 01/07/2025: 35.000 đồng/thẻ)",
+                                "• Trực tuyến: Cấp lại thẻ: 35.000 đồng/thẻ (áp dụng đến hết 31/12/2025; mức thông "
+                                "thường 70.000 đồng/thẻ)"}, set()),
         (dt.date(2025, 7, 1), {"Trực tiếp, trực tuyến: Cấp lại thẻ: 35.000 đồng/thẻ"}, set()),
         (dt.date(2026, 12, 1), {"35.000 đồng/thẻ (áp dụng đến hết 31/12/2026; theo Thông tư 64/2025/TT-BTC; "
                                 "mức thông thường 70.000 đồng/thẻ)"}, set()),
@@ -228,6 +229,8 @@ def test_a_procedure_known_only_by_name_says_what_we_have_and_what_we_do_not():
                         "https://dichvucong.gov.vn/thu-tuc-hanh-chinh/abc (cập nhật 03/10/2026)")
     overview = _text([p], Fact.OVERVIEW)
     assert "chưa ghi thủ tục này có nộp trực tuyến" in overview and len(overview) <= MAX_CHARS
+    newer_code = _text([ProcedureFacts(**{**p.__dict__, "related_codes": ("1.004222",)})], Fact.FEE)
+    assert "Dữ liệu có thủ tục cùng tên với đủ thông tin: mã 1.004222." in newer_code
 
 
 def test_level_variants_with_the_same_answer_are_merged():

@@ -186,7 +186,7 @@ def test_the_province_list_adds_names_links_and_weights_but_never_erases_details
     rows = list(read_records(shared_file(PROVINCE_FILE)))
     report = import_records(rows, session=session)
     session.commit()
-    assert report.left_out == 205  # 204 internal procedures and one test entry
+    assert report.left_out == 206  # 204 internal procedures and two test entries
     passport = _proc(session, "1.001456")
     assert passport.has_details and passport.source_kind == SOURCE_NATIONAL and passport.channels
     assert passport.usage_weight == 13870676 and passport.in_province_list and passport.portal_id

@@ -20,11 +20,12 @@ def test_internal_and_test_rows_are_left_out_with_a_reason():
         _row("9.2", "Đăng ký thử (fix)", type="TTHC nội bộ liên thông"),
         _row("9.3", "Đăng ký kinh doanh 0102_2031", issuing_body="Chưa xác định"),
         _row("9.4", "Đăng ký kinh doanh 0102_2031"),
+        _row("9.7", "Đăng ký kinh doanh 12/03", field="Lý lịch tư pháp"),
         _row("9.5", "2.\tCấp giấy thử", usage_weight=1234),
         _row("9.5", "Cấp giấy thử (bản trùng)"),
     ])
     assert [(e.code, e.name, e.levels, e.usage_weight) for e in kept] == [("9.5", "Cấp giấy thử", "Cấp xã, Cấp bộ", 1234)]
-    assert set(left_out) == {"9.1", "9.2", "9.3", "9.4"}
+    assert set(left_out) == {"9.1", "9.2", "9.3", "9.4", "9.7"}
     assert left_out["9.1"].startswith("type")
 
 

@@ -101,11 +101,15 @@ def test_words_that_pick_the_sibling_procedure(kb, question, codes):
     "question",
     [
         "Vợ chồng tôi đăng ký kết hôn ở xã rồi, giờ muốn ly hôn thuận tình thì nộp đơn ở đâu?",
-        "Tôi muốn đem sổ đỏ thế chấp ngân hàng để vay vốn thì đăng ký thế chấp ở đâu?",
     ],
 )
 def test_questions_about_another_subject_are_not_answered(kb, question):
     assert not resolve(question).found
+
+
+def test_mortgage_registration_is_known_since_the_quang_tri_list(kb):
+    question = "Tôi muốn đem sổ đỏ thế chấp ngân hàng để vay vốn thì đăng ký thế chấp ở đâu?"
+    assert best_codes(question) == {"1.011441"}
 
 
 def test_self_filed_income_tax_is_not_read_as_a_death_registration(kb):
