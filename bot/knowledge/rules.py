@@ -401,11 +401,17 @@ def _ordered(base: list[FeeItem], temps: list[FeeItem]) -> list[FeeItem]:
 
 _TIME_UNIT_WORDS = r"(?:ngày\s+làm\s+việc|ngày|giờ(?:\s+làm\s+việc)?|tháng)"
 _LABEL_BEFORE = re.compile(r"(?:^|[.;\n]|\s[-+*•]\s|^[-+*•])\s*[-+*•]?\s*(?P<label>[^.;:\n]{3,140}?)\s*:\s*"
-                           r"(?:(?:trong\s+thời\s+hạn\s+)?(?:không\s+quá|tối\s+đa|trong)\s+)?$", re.IGNORECASE)
+                           r"(?:trong\s+thời\s+hạn\s*|không\s+quá\s*|tối\s+đa\s*|trong\s+)*$", re.IGNORECASE)
 _LABEL_SAME_SENTENCE = re.compile(r"(?:đối\s+với\s+|với\s+)?(?:các\s+)?trường\s+hợp\s+(?P<label>[^.;:\n]{3,140}?)"
                                   r"(?:\s+thì|,)[^.;:\n]*$", re.IGNORECASE)
-_LABEL_AFTER = re.compile(r"^[^.;\n]{0,80}?(?P<label>(?:đối\s+)?với\s+(?:các\s+)?trường\s+hợp\s+[^.;\n]{3,120}?"
-                          r"|trường\s+hợp\s+[^.;\n]{3,120}?)(?=[.;,\n]|$)", re.IGNORECASE)
+_LABEL_AFTER = re.compile(r"^[^.;\n]{0,200}?(?P<label>(?:đối\s+)?với\s+(?:các\s+)?trường\s+hợp\s+[^.;\n]{3,120}?"
+                          r"|trường\s+hợp\s+[^.;\n]{3,120}?|(?<=\()đối\s+với\s+[^.;)\n]{3,120}?)(?=[.;,)\n]|$)",
+                          re.IGNORECASE)
+# The description's own first clause ("Công an cấp tỉnh, kể từ …", "- Bộ phận một cửa: tiếp nhận …").
+_FIRST_CLAUSE = re.compile(r"^\W*(?P<label>[^\d\W][^.;:,\n(]{3,90}?)\s*[:,(]", re.IGNORECASE)
+_NOT_A_LABEL = re.compile(r"^(?:thời\s+(?:hạn|gian)|kể\s+từ|trong\s+thời\s+hạn|không\s+quá|nộp\s+hồ\s+sơ|tối\s+đa"
+                          r"|(?:trực\s+tiếp|trực\s+tuyến|(?:dịch\s+vụ\s+)?bưu\s+chính)\s*$)",
+                          re.IGNORECASE)
 
 
 def time_label(description: str, value: float | None) -> str:
@@ -427,6 +433,9 @@ def time_label(description: str, value: float | None) -> str:
         same = _LABEL_SAME_SENTENCE.search(description[max(0, m.start() - 220) : m.start()])
         if same:
             return _clean_label("Trường hợp " + same.group("label"))
+    first = _FIRST_CLAUSE.match(description)
+    if first and not _NOT_A_LABEL.match(first.group("label").strip()):
+        return _clean_label(first.group("label"))
     return ""
 
 

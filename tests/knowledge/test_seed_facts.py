@@ -146,5 +146,6 @@ def test_several_channels_of_a_procedure_never_lose_their_time_labels_when_known
         for rows in by_channel.values():
             if len({(v, u) for v, u, _l in rows}) > 1 and not any(label for *_x, label in rows):
                 missing[p.code] += 1
-    # Measured 2026-12-01: most records with several times per channel have labels (docs/benchmarks.md).
-    assert len(missing) <= 60, sorted(missing)
+    # Measured 2026-12-01: 21 of 75 records with several times per channel have no label at all; the
+    # answer then says "tùy trường hợp; xem trang nguồn" (docs/benchmarks.md).
+    assert len(missing) <= 25, sorted(missing)
