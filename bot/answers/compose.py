@@ -139,9 +139,10 @@ def _fee_group_line(rows: list[ChannelFact], today: dt.date) -> _FeeLine | None:
         return _FeeLine(head.case_name, text, limits=_limits(rate))
     if ordinary is not None:
         text = prefix + _amount_text(ordinary)
-        coming = sorted((r for r in rows if r.valid_from and r.valid_from > today), key=lambda r: r.valid_from)
-        if coming and coming[0].valid_from:
-            text += f" (từ {day(coming[0].valid_from)}: {_amount_text(coming[0])})"
+        coming = sorted(((r.valid_from, i) for i, r in enumerate(rows) if r.valid_from and r.valid_from > today))
+        if coming:
+            start, i = coming[0]
+            text += f" (từ {day(start)}: {_amount_text(rows[i])})"
         return _FeeLine(head.case_name, text, limits=_limits(ordinary))
     ended = [r.valid_to for r in rows if r.valid_to and r.valid_to < today]
     if ended:

@@ -8,6 +8,7 @@ from sqlalchemy import create_engine
 import bot.models_registry  # noqa: F401
 from bot.knowledge.migrate import alembic_config
 from bot.knowledge.models import Base
+from tests.migration_helpers import table_of
 
 OUR_TABLES = {"petitions", "petition_events", "application_statuses"}
 
@@ -20,14 +21,6 @@ def test_migration_matches_the_models(tmp_path: Path) -> None:
         command.upgrade(cfg, "0002_feedback")
     with engine.connect() as conn:
         diffs = compare_metadata(MigrationContext.configure(conn), Base.metadata)
-
-    def table_of(diff):  # type: ignore[no-untyped-def]
-        item = diff[0] if isinstance(diff, list) else diff
-        for part in item[1:]:
-            name = getattr(part, "name", None) if not hasattr(part, "table") else part.table.name
-            if name:
-                return name
-        return None
 
     ours = [d for d in diffs if table_of(d) in OUR_TABLES]
     assert ours == []

@@ -31,7 +31,6 @@ from bot.knowledge.models import (
 from bot.knowledge.sources import API_FILES, NATIONAL_FILE, PROVINCE_FILE
 from tests.shared_data import shared_file
 
-
 # Measured on the 2026 crawl (docs/benchmarks.md): 81.7% / 97.9% / 98.1%.
 MIN_TIME, MIN_FEE, MIN_DOCUMENTS = 0.80, 0.97, 0.97
 

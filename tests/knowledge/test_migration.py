@@ -10,20 +10,10 @@ from sqlalchemy import create_engine, inspect
 import bot.models_registry  # noqa: F401
 from bot.knowledge.migrate import alembic_config
 from bot.knowledge.models import Base
+from tests.migration_helpers import table_of
 
 OUR_TABLES = {"procedures", "channel_options", "documents", "steps", "legal_bases", "aliases", "faq_entries",
               "import_runs", "import_changes"}
-
-
-def _table_of(diff):  # type: ignore[no-untyped-def]
-    item = diff[0] if isinstance(diff, list) else diff
-    for part in item[1:]:
-        name = getattr(part, "name", None) if not hasattr(part, "table") else part.table.name
-        if isinstance(part, str) and part in OUR_TABLES:
-            return part
-        if name:
-            return name
-    return None
 
 
 def test_revision_matches_the_models_and_downgrades(tmp_path: Path) -> None:
@@ -34,7 +24,7 @@ def test_revision_matches_the_models_and_downgrades(tmp_path: Path) -> None:
         command.upgrade(cfg, "0005_fact_rules_and_coverage")
     with engine.connect() as conn:
         diffs = compare_metadata(MigrationContext.configure(conn), Base.metadata)
-    assert [d for d in diffs if _table_of(d) in OUR_TABLES] == []
+    assert [d for d in diffs if table_of(d, OUR_TABLES) in OUR_TABLES] == []
     with engine.begin() as conn:
         cfg.attributes["connection"] = conn
         command.downgrade(cfg, "0004_merge")
