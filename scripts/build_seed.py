@@ -301,6 +301,7 @@ def _source_fields(p: ParsedProcedure) -> dict[str, Any]:
         "in_province_list": p.in_province_list or None,
         "other_names": sorted(p.other_names) or None,
         "related": p.related_codes or None,
+        "active": False if not p.active else None,
     }
     out.update({k: v for k, v in optional.items() if v not in (None, "")})
     return out

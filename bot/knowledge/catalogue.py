@@ -121,6 +121,7 @@ class ParsedProcedure:
     in_province_list: bool = False
     other_names: list[str] = dc_field(default_factory=list)  # official names in other sources
     related_codes: list[str] = dc_field(default_factory=list)  # detailed procedures with the same name
+    active: bool = True  # False: kept for the record but not answered (a duplicate of a detailed one)
 
     @property
     def has_time(self) -> bool:

@@ -142,6 +142,7 @@ def _procedure(entry: dict[str, Any], default_date: dt.date = CRAWL_DATE) -> Par
         in_province_list=bool(entry.get("in_province_list", False)),
         other_names=[str(n) for n in entry.get("other_names") or []],
         related_codes=[str(c) for c in entry.get("related") or []],
+        active=bool(entry.get("active", True)),
     )
 
 
@@ -162,10 +163,10 @@ def load_procedures(
     upsert_procedures(parsed, session=session, report=log, loaded_by=LOADED_BY_SEED)
     codes = {p.code for p in parsed}
     deactivate_missing(session=session, keep=codes, loaded_by=LOADED_BY_SEED, report=log)
-    back = select(Procedure).where(Procedure.loaded_by == LOADED_BY_SEED, Procedure.active.is_(False))
-    for proc in session.execute(back).scalars():
-        if proc.code in codes:
-            proc.active = True
+    wanted = {p.code: p.active for p in parsed}
+    for proc in session.execute(select(Procedure).where(Procedure.loaded_by == LOADED_BY_SEED)).scalars():
+        if proc.code in wanted and proc.active != wanted[proc.code]:
+            proc.active = wanted[proc.code]  # back in the seed after a removal, or a duplicate left unanswered
     report.created, report.updated = log.created, log.updated
     report.unchanged, report.removed = log.unchanged, log.removed
 

@@ -82,12 +82,20 @@ def combine(
     return out
 
 
+def _levels(p: ParsedProcedure) -> frozenset[str]:
+    return frozenset(x.strip().lower() for x in p.levels.split(",") if x.strip())
+
+
 def link_same_names(procedures: dict[str, ParsedProcedure]) -> None:
-    """Point a name-only procedure to detailed ones of the same name (e.g. a 2026 code of đăng ký thường trú)."""
-    detailed: dict[str, list[str]] = {}
+    """Point a name-only procedure to detailed ones of the same name (e.g. the list's 2026 code of đăng ký
+    thường trú). When one of them also has the same levels, the name-only one is a duplicate: it is kept
+    but not answered (inactive), so a question gets the detailed record instead of "no data"."""
+    detailed: dict[str, list[ParsedProcedure]] = {}
     for p in procedures.values():
         if p.has_details:
-            detailed.setdefault(fold(p.name).strip(" ."), []).append(p.code)
+            detailed.setdefault(fold(p.name).strip(" ."), []).append(p)
     for p in procedures.values():
         if not p.has_details:
-            p.related_codes = sorted(detailed.get(fold(p.name).strip(" ."), []))[:5]
+            same = detailed.get(fold(p.name).strip(" ."), [])
+            p.related_codes = sorted(d.code for d in same)[:5]
+            p.active = not any(_levels(d) == _levels(p) for d in same)

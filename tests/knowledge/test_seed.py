@@ -127,7 +127,10 @@ def test_each_record_says_where_it_comes_from(entries):
     assert all(e["source_url"].startswith("https://dichvucong.gov.vn/thu-tuc-hanh-chinh/") for e in name_only)
     assert by_code["1.004222"]["source"] == SOURCE_NATIONAL and "in_province_list" not in by_code["1.004222"]
     assert all(e["source_date"] for e in entries)
-    assert by_code["1.116788"]["related"] == ["1.004222"]  # the list's 2026 code of đăng ký thường trú
+    # The list's 2026 code of đăng ký thường trú, same name and level as 1.004222: kept, not answered.
+    assert by_code["1.116788"]["related"] == ["1.004222"] and by_code["1.116788"]["active"] is False
+    # đăng ký lại kết hôn at a mission abroad is another procedure of the same name: it stays answered.
+    assert by_code["2.000507"]["related"] == ["1.004746"] and "active" not in by_code["2.000507"]
 
 
 def test_loading_is_idempotent_and_takes_less_than_a_minute(session, entries):
