@@ -2,6 +2,8 @@
 
 No word lists: a word counts by how few of the case names contain it (a word every case shares, such
 as "trường hợp" or "đất", tells nothing), and two-word phrases count double so "ô tô" beats "tô".
+A single syllable of one or two letters ("hộ", "tờ", "xe") counts only inside a two-word phrase:
+alone it matches too much by chance; codes with a digit ("A1") count.
 """
 
 from __future__ import annotations
@@ -15,7 +17,8 @@ from bot.text.normalize import fold
 def _terms(text: str) -> set[str]:
     words = [w for w in fold(text).replace("/", " ").split() if any(ch.isalnum() for ch in w)]
     words = ["".join(ch for ch in w if ch.isalnum()) for w in words]
-    return set(words) | {f"{a} {b}" for a, b in zip(words, words[1:], strict=False)}
+    single = {w for w in words if len(w) >= 3 or any(ch.isdigit() for ch in w)}
+    return single | {f"{a} {b}" for a, b in zip(words, words[1:], strict=False)}
 
 
 def case_scores(names: Sequence[str], hint: str) -> list[float]:

@@ -28,3 +28,9 @@ def test_two_word_phrases_count_more_than_single_words():
 
 def test_no_hint_or_no_cases():
     assert choose_case(CASES, "") == "" and choose_case([], "đất") == ""
+
+
+def test_a_short_syllable_alone_does_not_choose_a_case():
+    names = ["Đăng ký vào chỗ ở của mình", "Người được nhận vào hộ gia đình chăm sóc"]
+    assert choose_case(names, "chuyen ho khau ve nha chong") == ""
+    assert choose_case(["Hạng A1, A2", "Hạng B1"], "thi bằng A1") == "Hạng A1, A2"
