@@ -280,7 +280,9 @@ def _documents(p: ProcedureFacts, hint: str) -> tuple[list[str], list[list[str]]
     blocks = []
     for case in order:
         lines = [f"▸ {case}:"] if case else []
-        lines += [_document_line(d) for d in cases[case]]
+        # The form to fill in first (a document with a form code), then the rest in the record's order.
+        docs = sorted(cases[case], key=lambda d: 0 if d.form_code and d.copies != NOT_REQUIRED else 1)
+        lines += [_document_line(d) for d in docs]
         blocks.append(lines)
     first = blocks[0] if names and len(order) > 1 and not order[0] else []
     if first:  # documents common to every case, then the chosen case
@@ -480,7 +482,12 @@ def answer(
     rest: list[str] = []
     for i, (members, body, extra) in enumerate(groups):
         block = [_header(members, fact), *body]
-        if i > 0 or rest:
+        if i > 0 and not rest and len("\n".join([*lines, *block])) <= budget:
+            lines += block  # another level variant that fits on the same screen
+        elif i > 0 and len("\n".join([*lines, block[0]])) <= budget:
+            lines.append(block[0].rstrip(":") + " — xem thêm.")  # at least name the variant and its code
+            rest += ([""] if rest else []) + block
+        elif i > 0 or rest:
             rest += ([""] if rest else []) + block
         else:
             for line in block:
