@@ -628,7 +628,7 @@ def _word_start(text: str) -> bool:
     return False
 
 
-def _known_code(code: str) -> bool:
+def known_legal_code(code: str) -> bool:
     last = code.rsplit("-", 1)[-1]
     return last in _CODE_PARTS or bool(_CODE_PART_PATTERN.fullmatch(last))
 
@@ -648,11 +648,11 @@ def _code_end(run: str, after: str) -> tuple[int, bool]:
             return re.match(r"\d+(?:\.\d+)?/\d{4}/", rest) is not None
         return rest[0].isalpha() and _word_start(rest)
 
-    if after and not after[0].isalnum() and after[0] != "/" and _known_code(run):
+    if after and not after[0].isalnum() and after[0] != "/" and known_legal_code(run):
         return len(run), False  # "… 55/2021/TT-BCA ngày 15/5/2021 …": a complete number cited in a title
     splits = [k for k in range(len(run), 0, -1) if not run[:k].endswith("-")]
     for k in splits:
-        if not _known_code(run[:k]):
+        if not known_legal_code(run[:k]):
             continue
         rest = run[k:] + after
         if rest[:1].islower() and rest.startswith(_CONTINUATION):

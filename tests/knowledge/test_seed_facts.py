@@ -10,7 +10,7 @@ import pytest
 
 from bot.answers.compose import MAX_CHARS, answer
 from bot.answers.facts import Fact
-from bot.knowledge.catalogue import NOT_REQUIRED, _known_code
+from bot.knowledge.catalogue import NOT_REQUIRED, known_legal_code
 from bot.knowledge.db import session_scope
 from bot.knowledge.repository import get_procedures
 from bot.knowledge.seed import SEED_DIR, read_procedures
@@ -110,7 +110,7 @@ def test_legal_numbers_are_whole(seed):
     for p in seed.values():
         for number, _title in ((lb.number, lb.title) for lb in p.legal_bases):
             if number and "/" in number and re.search(r"/\d{4}/", number):
-                assert _known_code(number.split("/")[-1]) or "legal_title_without_number" in p.flags or (
+                assert known_legal_code(number.split("/")[-1]) or "legal_title_without_number" in p.flags or (
                     not re.search(r"-(BT|NHN|BGTV|BC|BNNM|BLĐTBX)$", number)), (p.code, number)
 
 
