@@ -18,6 +18,7 @@ from threading import Lock
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
+from bot import clock
 from bot.analytics import record_turn, record_unanswered
 from bot.answers.compose import answer as compose_answer
 from bot.answers.facts import FACT_LABELS, INTENT_FACTS, Fact
@@ -263,7 +264,7 @@ def render(decision: Decision, res: Resources, session: Session, query: Query, t
         if not procedures:
             return Reply("Xin lỗi, thủ tục này không còn trong cơ sở dữ liệu. " + _portal(), "not_in_data")
         composed = compose_answer(procedures, decision.fact, today=today, case_hint=query.text)
-        text, more = _composed(composed)
+        text, more = composed.text, list(composed.more)
         buttons = _fact_buttons(decision.fact)
         if more:
             buttons.insert(0, Button("Xem thêm", MORE_PAYLOAD))
@@ -293,13 +294,6 @@ def render(decision: Decision, res: Resources, session: Session, query: Query, t
             "not_in_data", fact=decision.fact, confidence=decision.confidence,
         )
     return Reply("Xin lỗi, câu hỏi này nằm ngoài phạm vi tôi hỗ trợ. " + capabilities(), "out_of_scope")
-
-
-def _composed(composed: object) -> tuple[str, list[str]]:
-    """(text now, the rest on request) from compose; a plain string is an answer with no rest."""
-    if isinstance(composed, str):
-        return composed, []
-    return str(getattr(composed, "text", "")), [str(m) for m in getattr(composed, "more", [])]
 
 
 def _with_injection_note(text: str, decision: Decision) -> str:
@@ -370,8 +364,4 @@ def _record(session: Session, reply: Reply, query: Query, sender_id: str) -> Non
 
 
 def _today() -> dt.date:
-    try:
-        from bot.clock import today  # type: ignore[import-not-found]
-    except ImportError:
-        return dt.date.today()
-    return today()  # type: ignore[no-any-return]
+    return clock.today()

@@ -118,6 +118,8 @@ class Settings:
     national_hotline: str = "1800 1096"
     secret_key: str = DEV_SECRET_KEY
     petition_retention_days: int = 365
+    # Records whose source is older than this many days are listed on the admin's freshness page.
+    source_max_age_days: int = 180
     admin_session_minutes: int = 120
     rasa_auth_token: str = ""
     # Understanding (docs/understanding.md): the learned ranker and the intent model can be switched
@@ -172,6 +174,7 @@ def get_settings() -> Settings:
         national_hotline=env("NATIONAL_HOTLINE", Settings.national_hotline),
         secret_key=env("SECRET_KEY", Settings.secret_key),
         petition_retention_days=env_int("PETITION_RETENTION_DAYS", Settings.petition_retention_days),
+        source_max_age_days=env_int("SOURCE_MAX_AGE_DAYS", Settings.source_max_age_days),
         admin_session_minutes=env_int("ADMIN_SESSION_MINUTES", Settings.admin_session_minutes),
         rasa_auth_token=os.environ.get("RASA_AUTH_TOKEN", "").strip(),
         use_ranker=env_bool("USE_RANKER", Settings.use_ranker),

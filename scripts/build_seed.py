@@ -1,10 +1,14 @@
-"""Generate the project's reviewable seed (data/seed/procedures/*.yml) from the shared catalogue.
+"""Generate the project's reviewable seed (data/seed/procedures/*.yml) from the shared source files.
 
-Facts only: codes, names, levels, agencies, times, fees, document names, form codes, legal numbers.
-Descriptive passages (steps, conditions, fee notes) are NOT copied: the seed carries short summaries
-built from the facts by the templates below. Output is sorted and deterministic so diffs are reviewable.
+Every procedure that applies in Quảng Trị (../shared/data/catalogue/quang-tri-applicable-2026.jsonl.gz,
+less internal procedures and test entries) plus the national-catalogue procedures of the citizen scope,
+each from its best source (bot.knowledge.sources). Facts only: codes, names, levels, agencies, times,
+fees with their rules, document names, form codes, legal numbers. Descriptive passages (steps,
+conditions, fee notes) are NOT copied: the seed carries short summaries built from the facts by the
+templates below. Output is sorted and deterministic so diffs are reviewable. The format is described
+in docs/importer.md.
 
-    .venv/bin/python scripts/build_seed.py [--catalogue PATH] [--scope PATH] [--out DIR]
+    .venv/bin/python scripts/build_seed.py [--shared DIR] [--out DIR] [--aliases FILE]
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ import logging
 import re
 import sys
 from collections import defaultdict
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +27,8 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.knowledge.catalogue import ParsedChannel, ParsedProcedure, parse_record  # noqa: E402
+from bot.knowledge import sources  # noqa: E402
+from bot.knowledge.catalogue import ParsedChannel, ParsedProcedure  # noqa: E402
 from bot.knowledge.importer import CRAWL_DATE, ImportReport, read_codes, read_records  # noqa: E402
 from bot.knowledge.models import (  # noqa: E402
     CHANNEL_IN_PERSON,
@@ -31,13 +37,11 @@ from bot.knowledge.models import (  # noqa: E402
     FEE_AMOUNT,
     FEE_FREE,
 )
+from bot.knowledge.rules import find_period  # noqa: E402
 from bot.text.normalize import fold  # noqa: E402
 
 logger = logging.getLogger("build_seed")
 
-SHARED = ROOT.parent / "shared" / "data" / "catalogue"
-DEFAULT_CATALOGUE = SHARED / "national-catalogue-2026.jsonl.gz"
-DEFAULT_SCOPE = SHARED / "citizen-scope.tsv"
 DEFAULT_OUT = ROOT / "data" / "seed" / "procedures"
 DEFAULT_ALIASES = ROOT / "data" / "seed" / "aliases.yml"
 
@@ -64,7 +68,8 @@ CITIZEN_FIELDS = (
 )
 
 # Length caps of seed strings (tests check them).
-CAPS = {"document": 200, "case": 160, "legal_title": 160, "result": 160, "agency": 300, "fee_label": 120}
+CAPS = {"document": 160, "case": 160, "legal_title": 160, "result": 160, "agency": 300, "fee_label": 120,
+        "time_label": 120, "address": 300}
 
 _CHANNEL_WORDS = {CHANNEL_IN_PERSON: "trực tiếp", CHANNEL_ONLINE: "trực tuyến", CHANNEL_POST: "qua bưu chính"}
 _LEVEL_SUFFIX = re.compile(r"\s*\(\s*thực hiện tại cấp[^)]*\)\s*$", re.IGNORECASE)
@@ -157,8 +162,17 @@ def _strip_parens(text: str) -> str:
     return re.sub(r"\s+([,.;])", r"\1", re.sub(r"\s{2,}", " ", "".join(out))).strip()
 
 
+MAX_DOCUMENT_WORDS = 30
+
+
 def clean_document_name(name: str) -> str:
-    return cap_clause(_strip_parens(name), CAPS["document"])
+    """A document's name as a short fact: no long explanations in brackets, at most 160 characters and
+    30 words (cut at a clause boundary)."""
+    text = _strip_parens(name)
+    words = text.split()
+    if len(words) > MAX_DOCUMENT_WORDS:
+        text = cap_clause(" ".join(words[: MAX_DOCUMENT_WORDS + 1]), len(" ".join(words[:MAX_DOCUMENT_WORDS])))
+    return cap_clause(text, CAPS["document"])
 
 
 def _legal_label(number: str) -> str:
@@ -185,10 +199,14 @@ def fee_fact(note: str) -> str:
             return "Mức lệ phí cụ thể do Hội đồng nhân dân cấp tỉnh quy định."
         return ""
     what = "miễn hoặc giảm" if exempt and reduce else ("miễn" if exempt else "giảm")
-    # Cite only the documents named in the sentences about the exemption, not every number in the note.
+    # Cite only the documents named in the sentences about the exemption, not every number in the note;
+    # a reduction with a period is a rule of its own (valid_from/valid_to), not a note.
     sentences = [
-        x for x in re.split(r"(?<=[.;])\s+|\n", note) if re.search(r"miễn|giảm|50%", x, re.IGNORECASE)
+        x for x in re.split(r"(?<=[.;])\s+|\n", note)
+        if re.search(r"miễn|giảm|50%", x, re.IGNORECASE) and find_period(x) is None
     ]
+    if not sentences:
+        return ""
     laws = list(dict.fromkeys(n for x in sentences for n in _LEGAL_IN_TEXT.findall(x)))[:2]
     basis = f" theo {', '.join(_legal_label(n) for n in laws)}" if laws else ""
     return f"Có trường hợp được {what} phí, lệ phí{basis}."
@@ -245,19 +263,66 @@ def _channel(c: ParsedChannel) -> dict[str, Any]:
         row["time_value"] = int(c.time_value) if float(c.time_value).is_integer() else c.time_value
     if c.time_unit:
         row["time_unit"] = c.time_unit
+    elif c.time_text and c.time_value is None:
+        row["time_text"] = cap_clause(c.time_text, CAPS["time_label"])  # a time stated in words
+    if c.time_label:
+        row["time_label"] = cap_clause(c.time_label, CAPS["time_label"])
     row["fee_kind"] = c.fee_kind
     if c.fee_kind == FEE_AMOUNT:
         row["fee_amount"] = c.fee_amount
     label = cap_clause(c.fee_text, CAPS["fee_label"]) if c.fee_text else ""
     if label:
         row["fee_label"] = label
-    fact = fee_fact(c.note)
-    if fact:
-        row["fee_note"] = fact
+    optional = {
+        "fee_case": cap_clause(c.case_name, CAPS["case"]) if c.case_name else "",
+        "fee_unit": c.fee_unit,
+        "fee_min": c.fee_min,
+        "fee_max": c.fee_max,
+        "fee_limit_unit": c.fee_limit_unit,
+        "valid_from": c.valid_from.isoformat() if c.valid_from else None,
+        "valid_to": c.valid_to.isoformat() if c.valid_to else None,
+        "fee_basis": c.fee_basis,
+        "fee_note": fee_fact(c.note),
+    }
+    row.update({k: v for k, v in optional.items() if v not in (None, "")})
     return row
 
 
+def _source_fields(p: ParsedProcedure) -> dict[str, Any]:
+    """Where the record comes from and what the Quảng Trị list says about it."""
+    out: dict[str, Any] = {
+        "source": p.source_kind,
+        "source_date": (p.source_date or CRAWL_DATE).isoformat(),
+    }
+    optional = {
+        "portal_id": p.portal_id,
+        "issuing_body": p.issuing_body,
+        "usage_weight": p.usage_weight,
+        "in_province_list": p.in_province_list or None,
+        "other_names": sorted(p.other_names) or None,
+        "related": p.related_codes or None,
+        "active": False if not p.active else None,
+    }
+    out.update({k: v for k, v in optional.items() if v not in (None, "")})
+    return out
+
+
+def name_only_entry(p: ParsedProcedure) -> dict[str, Any]:
+    """A listed procedure without a detail record: who handles it and where its page is, nothing more."""
+    return {
+        "code": p.code,
+        "name": p.name,
+        "levels": p.levels,
+        "field": p.field,
+        "details": False,
+        "source_url": p.source_url,
+        **_source_fields(p),
+    }
+
+
 def seed_entry(p: ParsedProcedure) -> dict[str, Any]:
+    if not p.has_details:
+        return name_only_entry(p)
     entry: dict[str, Any] = {
         "code": p.code,
         "name": p.name,
@@ -274,7 +339,10 @@ def seed_entry(p: ParsedProcedure) -> dict[str, Any]:
         "legal_bases": [],
         "steps": summary_steps(p),
         "conditions": summary_conditions(p),
+        **_source_fields(p),
     }
+    if p.submit_address:
+        entry["submit_address"] = cap_clause(p.submit_address, CAPS["address"])
     issues = sorted({f.split(":", 1)[0] for f in p.flags})
     if issues:
         entry["parse_issues"] = issues  # what the source record lacks, so answers can hedge
@@ -308,27 +376,41 @@ def field_slug(field: str) -> str:
     return fold(field).replace(" ", "-") or "khac"
 
 
-def build(
-    records: list[dict[str, Any]], scope_codes: set[str], coverage: ImportReport | None = None
-) -> dict[str, dict[str, Any]]:
-    """Seed file name -> file content; ``coverage`` collects parse coverage of the seed records."""
+@dataclass
+class Inputs:
+    """The shared source files, read."""
+
+    national: list[dict[str, Any]]
+    api: list[dict[str, Any]]
+    province: list[dict[str, Any]]
+    scope_codes: set[str]
+
+
+def read_inputs(shared: Path, aliases: Path) -> Inputs:
+    return Inputs(
+        national=list(read_records(shared / sources.NATIONAL_FILE)),
+        api=[r for name in sources.API_FILES for r in read_records(shared / name)],
+        province=list(read_records(shared / sources.PROVINCE_FILE)),
+        scope_codes=seed_codes(shared / sources.SCOPE_FILE, aliases),
+    )
+
+
+def build(inputs: Inputs, coverage: ImportReport | None = None) -> dict[str, dict[str, Any]]:
+    """Seed file name -> file content; ``coverage`` collects parse coverage of the detailed records."""
+    national_scope = {str(r["ma_thu_tuc"]).strip() for r in select_scope(inputs.national, inputs.scope_codes)}
+    combined = sources.combine(inputs.national, inputs.api, inputs.province, national_scope=national_scope)
     by_field: dict[str, list[dict[str, Any]]] = defaultdict(list)
     names: dict[str, str] = {}
-    for record in select_scope(records, scope_codes):
-        p = parse_record(record)
-        if coverage is not None:
+    for p in combined.procedures.values():
+        if coverage is not None and p.has_details:
             coverage.add_coverage(p)
         slug = field_slug(p.field)
-        names[slug] = p.field
+        names.setdefault(slug, p.field)
         by_field[slug].append(seed_entry(p))
     files = {}
     for slug in sorted(by_field):
         procs = sorted(by_field[slug], key=lambda e: e["code"])
-        files[f"{slug}.yml"] = {
-            "field": names[slug],
-            "source_date": CRAWL_DATE.isoformat(),
-            "procedures": procs,
-        }
+        files[f"{slug}.yml"] = {"field": names[slug], "procedures": procs}
     return files
 
 
@@ -343,8 +425,9 @@ def _str(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
 _Dumper.add_representer(str, _str)
 
 _HEADER = (
-    "# Generated by scripts/build_seed.py from the national catalogue crawl; do not edit by hand.\n"
-    "# Facts only: steps, conditions and fee notes are generated summaries, not catalogue text.\n"
+    "# Generated by scripts/build_seed.py from the shared source files; do not edit by hand.\n"
+    "# Facts only: steps, conditions and fee notes are generated summaries, not source text.\n"
+    "# Format: docs/importer.md (\"The seed format\").\n"
 )
 
 
@@ -360,25 +443,28 @@ def write(files: dict[str, dict[str, Any]], out: Path) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
-    parser.add_argument("--catalogue", type=Path, default=DEFAULT_CATALOGUE)
-    parser.add_argument("--scope", type=Path, default=DEFAULT_SCOPE)
+    parser.add_argument("--shared", type=Path, default=None, help="catalogue folder (default ../shared/data/catalogue)")
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
     parser.add_argument("--aliases", type=Path, default=DEFAULT_ALIASES, help="its codes are always included")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
-    records = list(read_records(args.catalogue))
-    scope = seed_codes(args.scope, args.aliases)
+    shared = args.shared or sources.catalogue_dir()
+    inputs = read_inputs(shared, args.aliases)
     coverage = ImportReport()
-    files = build(records, scope, coverage)
+    files = build(inputs, coverage)
     write(files, args.out)
-    total = sum(len(f["procedures"]) for f in files.values())
-    built = {p["code"] for f in files.values() for p in f["procedures"]}
-    logger.info("wrote %d procedures in %d files to %s", total, len(files), args.out)
-    logger.info("parse coverage of the seed records:\n%s", coverage.summary())
+    entries = [p for f in files.values() for p in f["procedures"]]
+    built = {p["code"] for p in entries}
+    kinds = defaultdict(int)
+    for e in entries:
+        kinds[e["source"]] += 1
+    logger.info("wrote %d procedures in %d files to %s (%s)", len(entries), len(files), args.out,
+                ", ".join(f"{k}: {v}" for k, v in sorted(kinds.items())))
+    logger.info("parse coverage of the detailed records:\n%s", coverage.summary())
     unknown_aliases = alias_codes(args.aliases) - built
     if unknown_aliases:
-        logger.warning("aliases.yml codes not in the catalogue: %s", ", ".join(sorted(unknown_aliases)))
-    missing = set(read_codes(args.scope)) - built
+        logger.warning("aliases.yml codes not in the sources: %s", ", ".join(sorted(unknown_aliases)))
+    missing = set(read_codes(shared / sources.SCOPE_FILE)) - built
     if missing:
         logger.error("scope codes missing from the catalogue: %s", ", ".join(sorted(missing)))
         return 1

@@ -12,10 +12,13 @@ import bot.models_registry  # noqa: F401  (every table)
 from bot.knowledge.models import Base
 
 
-def _table_of(diff: Any) -> str | None:
+def table_of(diff: Any, tables: set[str] | None = None) -> str | None:
+    """The table name a ``compare_metadata`` diff (a tuple, or a list of them) refers to."""
     item = diff[0] if isinstance(diff, list) else diff
     for part in item[1:]:
-        name = part.table.name if hasattr(part, "table") else getattr(part, "name", None)
+        if tables is not None and isinstance(part, str) and part in tables:
+            return part
+        name = getattr(part, "name", None) if not hasattr(part, "table") else part.table.name
         if name:
             return str(name)
     return None
@@ -23,4 +26,4 @@ def _table_of(diff: Any) -> str | None:
 
 def schema_diffs(conn: Connection, tables: set[str]) -> list[Any]:
     """What Alembic would still change in ``tables`` to match the models (empty when they match)."""
-    return [d for d in compare_metadata(MigrationContext.configure(conn), Base.metadata) if _table_of(d) in tables]
+    return [d for d in compare_metadata(MigrationContext.configure(conn), Base.metadata) if table_of(d, tables) in tables]

@@ -31,3 +31,12 @@ def require_shared(*paths: Path) -> None:
     if in_ci():
         pytest.fail(f"{message} (CI=true: ../shared must be present beside the project)", pytrace=False)
     pytest.skip(message)
+
+
+def shared_file(name: str) -> Path:
+    """A file of ../shared/data/catalogue (or SHARED_DATA_DIR): skipped locally when absent, a failure in CI."""
+    from bot.knowledge.sources import catalogue_dir
+
+    path = catalogue_dir() / name
+    require_shared(path)
+    return path

@@ -12,6 +12,7 @@ from bot.admin import (
     views_auth,
     views_dashboard,
     views_data,
+    views_freshness,
     views_knowledge,
     views_reports,
     views_training,
@@ -45,8 +46,8 @@ def create_admin_app(*, login_limiter: LoginRateLimiter | None = None) -> web.Ap
     app[LIMITER_KEY] = login_limiter or LoginRateLimiter()
     for table in (
         views_auth.routes, views_dashboard.routes, views_reports.routes, views_knowledge.routes, views_data.routes,
-        views_unanswered.routes, views_training.routes, views_users.routes, views_applications.routes, views_understanding.routes,
-        *_optional_routes(),
+        views_unanswered.routes, views_training.routes, views_users.routes, views_applications.routes,
+        views_understanding.routes, views_freshness.routes, *_optional_routes(),
     ):
         app.add_routes(table)
     return app

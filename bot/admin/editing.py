@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Mapping
 from typing import Any
@@ -16,6 +17,7 @@ from bot.knowledge.models import (
     FEE_FREE,
     FEE_TEXT,
     FEE_UNSPECIFIED,
+    LOADED_BY_STAFF,
     Alias,
     ChannelOption,
     Document,
@@ -81,6 +83,20 @@ def parse_time_value(raw: str) -> float | None:
     if value < 0:
         raise EditError("Thời gian giải quyết không được âm.")
     return value
+
+
+def parse_date(raw: str) -> dt.date | None:
+    """'2026-12-31' or '31/12/2026' -> a date; '' -> None. Refuses anything else."""
+    raw = (raw or "").strip()
+    if not raw:
+        return None
+    try:
+        if "/" in raw:
+            d, m, y = (int(x) for x in raw.split("/"))
+            return dt.date(y, m, d)
+        return dt.date.fromisoformat(raw)
+    except ValueError as exc:
+        raise EditError("Ngày phải có dạng 31/12/2026 hoặc 2026-12-31.") from exc
 
 
 def search_procedures(*, session: Session, query: str = "", limit: int = 50) -> list[Procedure]:
@@ -151,6 +167,26 @@ def _apply_channel_form(option: ChannelOption, form: Mapping[str, Any]) -> None:
     option.time_text = time_text
     option.note = _text(form, "note", option.note or "")
     option.position = _position(form, option.position)
+    _apply_rule_fields(option, form)
+
+
+def _apply_rule_fields(option: ChannelOption, form: Mapping[str, Any]) -> None:
+    """Labels, unit, limits and validity period of a fee/time rule (all optional)."""
+    option.time_label = _text(form, "time_label", option.time_label or "")
+    option.case_name = _text(form, "case_name", option.case_name or "")
+    option.fee_unit = _text(form, "fee_unit", option.fee_unit or "")[:40]
+    option.fee_limit_unit = _text(form, "fee_limit_unit", option.fee_limit_unit or "")[:40]
+    option.fee_basis = _text(form, "fee_basis", option.fee_basis or "")[:100]
+    for key in ("fee_min", "fee_max"):
+        if key in form:
+            setattr(option, key, parse_amount(str(form.get(key) or "")))
+    for key in ("valid_from", "valid_to"):
+        if key in form:
+            setattr(option, key, parse_date(str(form.get(key) or "")))
+    if option.valid_from and option.valid_to and option.valid_from > option.valid_to:
+        raise EditError("Ngày bắt đầu áp dụng phải trước ngày hết hiệu lực.")
+    if option.fee_min is not None and option.fee_max is not None and option.fee_min > option.fee_max:
+        raise EditError("Mức tối thiểu không được lớn hơn mức tối đa.")
 
 
 def _position(form: Mapping[str, Any], current: int) -> int:
@@ -286,7 +322,7 @@ def add_alias(*, session: Session, procedure: Procedure, text: str, username: st
     ).first()
     if exists:
         raise EditError("Thủ tục này đã có tên gọi khác này.")
-    alias = Alias(procedure=procedure, text=text, folded=folded)
+    alias = Alias(procedure=procedure, text=text, folded=folded, source=LOADED_BY_STAFF)
     session.add(alias)
     session.flush()
     audit.record(

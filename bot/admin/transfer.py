@@ -258,10 +258,13 @@ def _records(table: str, rows: list[list[Any]]) -> list[dict[str, Any]]:
         return []
     header = [str(h).strip() if h is not None else "" for h in rows[0]]
     expected = columns(table)
-    missing = [c for c in expected if c not in header]
-    if missing:
-        raise TransferError(f"Bảng {table} thiếu cột: {', '.join(missing)}.")
     model = TABLES[table][0]
+    missing = [c for c in expected if c not in header]
+    required = [c for c in missing if c == "procedure_code" or _required(model, c)]
+    if required:
+        raise TransferError(f"Bảng {table} thiếu cột: {', '.join(required)}.")
+    # A file exported before a column existed leaves that column as it is (or its default for new rows).
+    expected = [c for c in expected if c not in missing]
     out = []
     for i, row in enumerate(rows[1:], start=2):
         if row is None or all(v in (None, "") for v in row):
@@ -279,6 +282,11 @@ def _records(table: str, rows: list[list[Any]]) -> list[dict[str, Any]]:
                 raise TransferError(f"Bảng {table}, dòng {i}: {exc}") from exc
         out.append(record)
     return out
+
+
+def _required(model: Any, name: str) -> bool:
+    column = model.__table__.columns[name]
+    return column.default is None and column.server_default is None and not column.nullable
 
 
 def import_tables(*, session: Session, tables: dict[str, list[list[Any]]], username: str) -> ImportResult:

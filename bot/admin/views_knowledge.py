@@ -11,7 +11,16 @@ from sqlalchemy.orm import Session
 from bot.admin import editing
 from bot.admin.web import current_user, redirect, render, requires
 from bot.knowledge.db import session_scope
-from bot.knowledge.models import CHANNEL_LABELS, CHANNELS, Alias, ChannelOption, Document, FaqEntry, Procedure
+from bot.knowledge.models import (
+    CHANNEL_LABELS,
+    CHANNELS,
+    SOURCE_LABELS,
+    Alias,
+    ChannelOption,
+    Document,
+    FaqEntry,
+    Procedure,
+)
 
 routes = web.RouteTableDef()
 
@@ -49,7 +58,7 @@ async def procedure_view(request: web.Request) -> web.StreamResponse:
         return render(
             request, "procedure.html", p=proc, steps_text=steps_text, legal_text=legal_text,
             channels=CHANNELS, channel_labels=CHANNEL_LABELS, fee_kinds=editing.FEE_KIND_LABELS,
-            fields=editing.PROCEDURE_TEXT_FIELDS,
+            fields=editing.PROCEDURE_TEXT_FIELDS, source_labels=SOURCE_LABELS,
         )
 
 

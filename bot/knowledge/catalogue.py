@@ -7,9 +7,10 @@ not read as a parse flag instead of guessing, so staff can see which records nee
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from dataclasses import field as dc_field
 from typing import Any
 
@@ -21,7 +22,10 @@ from bot.knowledge.models import (
     FEE_FREE,
     FEE_TEXT,
     FEE_UNSPECIFIED,
+    SOURCE_NATIONAL,
 )
+from bot.knowledge.rules import FeeItem, read_fee_note, time_label
+from bot.text.normalize import fold
 
 ONLINE_FULL = "toàn trình"
 ONLINE_PARTIAL = "một phần"
@@ -29,7 +33,7 @@ ONLINE_PARTIAL = "một phần"
 
 @dataclass
 class ParsedChannel:
-    """One row of the "Cách thức thực hiện" table (a channel can have several rows)."""
+    """One time/fee rule of a channel (a channel can have several: labelled times, fee items, periods)."""
 
     channel: str
     time_value: float | None = None
@@ -39,6 +43,32 @@ class ParsedChannel:
     fee_amount: int | None = None
     fee_text: str = ""
     note: str = ""
+    time_label: str = ""
+    case_name: str = ""
+    fee_unit: str = ""
+    fee_min: int | None = None
+    fee_max: int | None = None
+    fee_limit_unit: str = ""
+    valid_from: dt.date | None = None
+    valid_to: dt.date | None = None
+    fee_basis: str = ""
+
+    def with_fee(self, item: FeeItem) -> ParsedChannel:
+        """A copy of this row (same channel and time) carrying one fee item."""
+        return replace(
+            self,
+            fee_kind=item.kind,
+            fee_amount=item.amount if item.kind == FEE_AMOUNT else None,
+            fee_text=item.label,
+            case_name=item.case,
+            fee_unit=item.unit,
+            fee_min=item.fee_min,
+            fee_max=item.fee_max,
+            fee_limit_unit=item.limit_unit,
+            valid_from=item.valid_from,
+            valid_to=item.valid_to,
+            fee_basis=item.basis,
+        )
 
 
 @dataclass
@@ -81,6 +111,17 @@ class ParsedProcedure:
     steps: list[str] = dc_field(default_factory=list)
     legal_bases: list[ParsedLegalBasis] = dc_field(default_factory=list)
     flags: list[str] = dc_field(default_factory=list)
+    # Coverage: which source the record comes from and what the Quảng Trị list adds to it.
+    source_kind: str = SOURCE_NATIONAL
+    has_details: bool = True
+    source_date: dt.date | None = None
+    portal_id: str = ""
+    issuing_body: str = ""
+    usage_weight: int | None = None
+    in_province_list: bool = False
+    other_names: list[str] = dc_field(default_factory=list)  # official names in other sources
+    related_codes: list[str] = dc_field(default_factory=list)  # detailed procedures with the same name
+    active: bool = True  # False: kept for the record but not answered (a duplicate of a detailed one)
 
     @property
     def has_time(self) -> bool:
@@ -128,7 +169,7 @@ def _clean(value: Any) -> str:
     return "" if text.lower() in _EMPTY_VALUES else text
 
 
-def _flag(flags: list[str], flag: str) -> None:
+def add_flag(flags: list[str], flag: str) -> None:
     if flag not in flags:
         flags.append(flag)
 
@@ -153,27 +194,27 @@ _FEE_CELL = re.compile(
     r"(?P<free>Miễn phí)|(?P<none>Không có thông tin)"
     rf"|(?P<amount>{_MONEY})?\s*(?P<cur>Việt Nam Đồng|VNĐ|Đồng|USD)"
 )
-# "Lệ phí : 20.000 Đồng (label)" / "Phí : 0 Đồng" segments inside notes and descriptions.
-_FEE_SEGMENT = re.compile(
-    rf"(?P<kind>Lệ phí|Phí)\s*:\s*(?P<amount>{_MONEY})\s*(?:/\S+\s*)?Đồng", re.IGNORECASE
-)
-# "Sát hạch lý thuyết: 60.000 đồng/lần" items inside a note: the amount, then its label before it.
-_FEE_ITEM = re.compile(rf":\s*(?P<amount>{_MONEY})\s*(?:đồng|đ\b|VNĐ)", re.IGNORECASE)
-_LABEL_CUT = re.compile(r"[:;()+\n]")
 _UNSPECIFIED_NOTE = re.compile(r"^\W*(chưa|không|không được) quy định|không có thông tin", re.IGNORECASE)
 _FREE_NOTE = re.compile(r"^\W*(không\W*$|không có\W*$|không thu|miễn( lệ)? phí|miễn lệ phí)", re.IGNORECASE)
 _LOCAL_RATE = re.compile(r"(Hội đồng nhân dân|HĐND|Ủy ban nhân dân|UBND)( cấp)? tỉnh", re.IGNORECASE)
-_RULED_FEE = re.compile(r"phí|mức thu|giá dịch vụ|\d+/\d{4}/T", re.IGNORECASE)
+_RULED_FEE = re.compile(r"phí|mức thu|giá dịch vụ|theo quy định|\d+/\d{4}/T", re.IGNORECASE)
+# "Phí cấp bản sao Trích lục … (nếu có yêu cầu)": a fee for an optional extra, the procedure stays free.
+_OPTIONAL_EXTRA = re.compile(
+    r"^\W*(?:phí|lệ phí)\s+(?:cấp\s+)?(?:bản\s+sao|trích\s+lục)[^.;]*\(?nếu\s+có(?:\s+yêu\s+cầu)?\)?",
+    re.IGNORECASE,
+)
 _TT_NUMBER = re.compile(r"\d+/\d{4}/(?:TT|NĐ|NQ|QĐ)[A-ZĐ0-9-]*")
 
 
-def _classify_free_note(note: str) -> tuple[str, str]:
+def classify_free_note(note: str) -> tuple[str, str]:
     """Kind and short text for a "Miễn phí" cell: the portal seems to print it for any empty amount.
 
     Only a note that agrees ("Không", "Không thu lệ phí", "Miễn lệ phí") or no note at all means
     free; "Chưa quy định" is unspecified; a rate set by the province or by a fee regulation is text.
     """
     if not note or _FREE_NOTE.search(note):
+        return FEE_FREE, ""
+    if _OPTIONAL_EXTRA.search(note):
         return FEE_FREE, ""
     if _UNSPECIFIED_NOTE.search(note):
         return FEE_UNSPECIFIED, ""
@@ -208,57 +249,9 @@ def _balanced(text: str) -> tuple[str, str]:
     return text[1:], ""
 
 
-def _fee_label(raw: str) -> str:
-    label = tidy(raw).strip(" -+*:.,")
-    label = re.sub(r"^(đối với|mức thu|trong đó)\s+", "", label, flags=re.IGNORECASE)
-    return label[:1].upper() + label[1:] if label else ""
-
-
-def _fee_items(text: str) -> list[tuple[int, str]]:
-    """Amounts stated inside a fee note: explicit "Lệ phí : N Đồng" first, then "label: N đồng"."""
-    items: list[tuple[int, str]] = []
-    for m in _FEE_SEGMENT.finditer(text):
-        after = text[m.end() :].lstrip()
-        label = _balanced(after)[0] if after.startswith("(") else ""
-        label = re.sub(
-            rf"\s*:?\s*(?:{_MONEY})\s*(?:đồng|đ)\S*.*$", "", label, flags=re.IGNORECASE | re.DOTALL
-        )
-        label = re.split(r"\.\s+-|;\s|\n", label.strip(" -"), maxsplit=1)[0]
-        items.append((_money(m.group("amount")), _fee_label(label)[:120] or m.group("kind").capitalize()))
-    explicit = {amount for amount, _ in items}
-    prev_end = 0
-    for m in _FEE_ITEM.finditer(text):
-        window = text[max(prev_end, m.start() - 160) : m.start()]
-        prev_end = m.end()
-        label = _LABEL_CUT.split(window)[-1]
-        label = re.sub(r"^\s*/\S*\s*[,.]?\s*-?\s*", "", label)
-        # "160.000/hộ chiếu, trường hợp cấp lại...": drop a leading restated amount.
-        label = re.sub(r"^\s*\d[\d.,]*[^,.;]*[,.]\s+", "", label)
-        if len(label.strip()) >= 3 and _money(m.group("amount")) not in explicit:
-            items.append((_money(m.group("amount")), _with_group(_fee_label(label), text, m.start())[:160]))
-    return items
-
-
-_GROUP_HEADING = re.compile(r"Đối với\s+(?P<group>[^:;+]{3,120}):")
-
-
-def _with_group(label: str, text: str, at: int) -> str:
-    """Add the "Đối với ...:" group a fee belongs to, when the item is still inside that group."""
-    headings = list(_GROUP_HEADING.finditer(text, 0, at))
-    heading = headings[-1] if headings else None
-    if heading is None or re.search(r";|\s-\s|\+\s", text[heading.end() : at]):
-        return label
-    group = tidy(heading.group("group"))
-    return label if _fold_simple(group) in _fold_simple(label) else f"{label} ({group})"
-
-
-def _fold_simple(text: str) -> str:
-    return " ".join(text.lower().split())
-
-
 def _parse_time(cell: re.Match[str], description: str, ch: ParsedChannel, flags: list[str]) -> None:
     if cell.group(1) is None:
-        _flag(flags, "time_missing")
+        add_flag(flags, "time_missing")
         return
     value = float(cell.group(1).replace(",", "."))
     ch.time_value = value
@@ -271,81 +264,78 @@ def _parse_time(cell: re.Match[str], description: str, ch: ParsedChannel, flags:
         )
         if m:
             unit = m.group(1).capitalize()
-            _flag(flags, "time_unit_from_description")
+            add_flag(flags, "time_unit_from_description")
         else:
-            _flag(flags, "time_missing_unit")
+            add_flag(flags, "time_missing_unit")
     ch.time_unit = unit
     ch.time_text = f"{cell.group(1)} {unit}".strip()
 
 
-def _parse_fee(
-    cell: re.Match[str] | None, rest: str, note: str, ch: ParsedChannel, flags: list[str]
+_PER_UNIT_NOTE = re.compile(r"^\s*/\s*(?P<unit>[^().,;]{1,40})(?P<rest>.*)$", re.DOTALL)
+
+
+def _cell_item(cell: re.Match[str] | None, note: str) -> FeeItem | None:
+    """The fee cell's own amount as an item ("2,000 Việt Nam Đồng(/trang)" -> 2.000 per page)."""
+    if cell is None or not cell.group("cur") or cell.group("cur") == "USD" or cell.group("amount") is None:
+        return None
+    amount = _money(cell.group("amount"))
+    per = _PER_UNIT_NOTE.match(note)
+    if amount == 0:
+        return FeeItem(FEE_FREE, None)
+    return FeeItem(FEE_AMOUNT, amount, unit=per.group("unit").strip() if per else "")
+
+
+def _fee_rows(
+    ch: ParsedChannel, cell: re.Match[str] | None, rest: str, note: str, description: str, flags: list[str]
 ) -> list[ParsedChannel]:
-    """Fill the fee of ``ch``; returns extra rows when the note lists several amounts."""
-    items = _fee_items(note + "\n" + rest)
-    extra: list[ParsedChannel] = []
+    """The rows of one channel: one per fee item the cell and its note state, each with the row's time."""
     if cell is None:
-        ch.fee_kind = FEE_TEXT
-        ch.fee_text = ""
-        _flag(flags, f"fee_unparsed:{rest[:40]}")
-        return extra
+        add_flag(flags, f"fee_unparsed:{rest[:40]}")
+        return [replace(ch, fee_kind=FEE_TEXT, fee_text="")]
     if cell.group("cur") == "USD":
-        ch.fee_kind, ch.fee_text = FEE_TEXT, f"{cell.group('amount') or ''} USD".strip()
-        return extra
-    if cell.group("cur"):
-        if cell.group("amount") is None:
-            if items:
-                ch.fee_kind, ch.fee_amount = FEE_AMOUNT, items[0][0]
-                ch.fee_text = items[0][1]
-                items = items[1:]
-            else:
-                ch.fee_kind = FEE_UNSPECIFIED
-                _flag(flags, "fee_currency_without_amount")
-        else:
-            amount = _money(cell.group("amount"))
-            ch.fee_kind, ch.fee_amount = (FEE_FREE, None) if amount == 0 else (FEE_AMOUNT, amount)
-            items = [i for i in items if i[0] != amount]
-    elif cell.group("free"):
-        if items:
-            # The portal shows "Miễn phí" when the amount cell is empty, even if the note lists fees.
-            ch.fee_kind, ch.fee_amount, ch.fee_text = FEE_AMOUNT, items[0][0], items[0][1]
-            items = items[1:]
-            _flag(flags, "fee_amounts_in_note")
-        else:
-            ch.fee_kind, ch.fee_text = _classify_free_note(note)
-    else:  # "Không có thông tin"
-        if items:
-            ch.fee_kind, ch.fee_amount, ch.fee_text = FEE_AMOUNT, items[0][0], items[0][1]
-            items = items[1:]
-        else:
-            ch.fee_kind = FEE_UNSPECIFIED
-    if ch.fee_kind == FEE_AMOUNT and not ch.fee_amount:  # "Phí : 0 Đồng"
-        ch.fee_kind, ch.fee_amount = FEE_FREE, None
-    seen = {(ch.fee_amount, ch.fee_text)}
-    for amount, label in items:
-        if (amount, label) in seen:
-            continue
-        seen.add((amount, label))
-        extra.append(
-            ParsedChannel(
-                channel=ch.channel,
-                time_value=ch.time_value,
-                time_unit=ch.time_unit,
-                time_text=ch.time_text,
-                fee_kind=FEE_FREE if amount == 0 else FEE_AMOUNT,
-                fee_amount=None if amount == 0 else amount,
-                fee_text=label,
-                note=ch.note,
-            )
-        )
-    return extra
+        per = _PER_UNIT_NOTE.match(note)
+        text = f"{cell.group('amount') or ''} USD".strip() + (f"/{per.group('unit').strip()}" if per else "")
+        where = re.match(r"\s*([^.:;]{3,80}):\s*[\d.,]+\s*USD", description)
+        return [replace(ch, fee_kind=FEE_TEXT, fee_text=f"{where.group(1).strip()}: {text}" if where else text)]
+    per_unit = _PER_UNIT_NOTE.match(note)
+    note_text = per_unit.group("rest").strip(" .,;") if per_unit else note
+    text = "\n".join(x for x in (note_text, description) if x)
+    items = read_fee_note(text, online=ch.channel == CHANNEL_ONLINE, cell=_cell_item(cell, note), flags=flags)
+    if cell.group("cur") and cell.group("amount") is None and not items:
+        add_flag(flags, "fee_currency_without_amount")
+        return [replace(ch, fee_kind=FEE_UNSPECIFIED)]
+    if not items:
+        if cell.group("free"):
+            kind, text = classify_free_note(note)
+            return [replace(ch, fee_kind=kind, fee_text=text)]
+        return [replace(ch, fee_kind=FEE_UNSPECIFIED)]
+    if cell.group("free"):
+        # The portal shows "Miễn phí" when the amount cell is empty, even if the note lists fees.
+        add_flag(flags, "fee_amounts_in_note")
+    return [ch.with_fee(item) for item in items]
+
+
+def _label_times(rows: list[ParsedChannel], descriptions: list[str]) -> None:
+    """Label each time of a channel that has several different ones, from the row's own description."""
+    by_channel: dict[str, set[tuple[float | None, str]]] = {}
+    for r in rows:
+        by_channel.setdefault(r.channel, set()).add((r.time_value, r.time_unit))
+    for r, description in zip(rows, descriptions, strict=True):
+        if len(by_channel[r.channel]) > 1 and not r.time_label:
+            r.time_label = time_label(description, r.time_value)
+    # The same time is often described under one channel only: share its label with the others.
+    known = {(r.time_value, r.time_unit): r.time_label for r in rows if r.time_label}
+    for r in rows:
+        if len(by_channel[r.channel]) > 1 and not r.time_label:
+            r.time_label = known.get((r.time_value, r.time_unit), "")
 
 
 def parse_channels(text: str, flags: list[str]) -> list[ParsedChannel]:
-    """Rows of the submission table: channel, time, fee(s), note."""
+    """Rows of the submission table: channel, time (with its label when there are several), fee rules."""
     body = text[len(_CHANNEL_HEADER) :] if text.startswith(_CHANNEL_HEADER) else text
     starts = list(_ROW_START.finditer(body))
     rows: list[ParsedChannel] = []
+    descriptions: list[str] = []
     for i, m in enumerate(starts):
         chunk = body[m.end() : starts[i + 1].start() if i + 1 < len(starts) else len(body)]
         ch = ParsedChannel(channel=_CHANNEL_NAMES[m.group(1)])
@@ -360,22 +350,20 @@ def parse_channels(text: str, flags: list[str]) -> list[ParsedChannel]:
             (fee_cell is not None and fee_cell.group("cur") == "VNĐ" and not fee_cell.group("amount"))
             or (fee_cell is None and re.match(r"[\d.,]+\s*VNĐ", rest) is not None)
         )
+        ch.note = "\n".join(x for x in (note, description) if x)
         if glued:
             # "Trực tuyến125 VNĐ": a unit-less time glued to an amount; the split point is unknowable.
-            _flag(flags, "time_fee_glued")
-            ch.note = "\n".join(x for x in (note, description) if x)
-            items = _fee_items(note + "\n" + description)
-            if items:
-                ch.fee_kind, ch.fee_amount, ch.fee_text = FEE_AMOUNT, items[0][0], items[0][1]
-            rows.append(ch)
-            continue
-        _parse_time(time_cell, description, ch, flags)
-        ch.note = "\n".join(x for x in (note, description) if x)
-        extra = _parse_fee(fee_cell, rest if fee_cell is None else description, note, ch, flags)
-        rows.append(ch)
-        rows.extend(extra)
+            add_flag(flags, "time_fee_glued")
+            items = read_fee_note(ch.note, online=ch.channel == CHANNEL_ONLINE, flags=flags)
+            new = [ch.with_fee(it) for it in items] or [ch]
+        else:
+            _parse_time(time_cell, description, ch, flags)
+            new = _fee_rows(ch, fee_cell, rest, note, description, flags)
+        rows.extend(new)
+        descriptions.extend([description] * len(new))
+    _label_times(rows, descriptions)
     if not rows:
-        _flag(flags, "no_channels")
+        add_flag(flags, "no_channels")
     return rows
 
 
@@ -387,8 +375,8 @@ _COPIES = re.compile(
     r"|[Bb]ản chính\s*:\s*\d+\s*[Bb]ản sao\s*:\s*\d+)"
 )
 _FILE = re.compile(r"\.(?:docx?|pdf|xlsx?|rar|zip|odt|rtf)", re.IGNORECASE)
-# Form codes: CT01, DC02, CC01, TK1, PC15, ĐKX11, TP-TSCC-10, M01b.
-_CODE = r"[A-ZĐ]{1,6}(?:-[A-ZĐ]{1,6})*[-.]?\s?\d{1,3}[a-z]?\b"
+# Form codes: CT01, DC02, CC01, TK1, PC15, ĐKX11, TP-TSCC-10, M01b, and number-first 14-HSB, 04B – HBQP.
+_CODE = r"(?:[A-ZĐ]{1,6}(?:-[A-ZĐ]{1,6})*[-.]?\s?\d{1,3}[a-z]?\b|\d{1,3}[A-Za-z]?\s?[-–]\s?[A-ZĐ]{2,8}\b)"
 _FORM_IN_NAME = re.compile(rf"(?:Mẫu|mẫu|MẪU|Mau|mau)\s*(?:số\s*)?(?P<code>{_CODE})")
 _FORM_IN_FILE = re.compile(
     rf"(?<![A-ZĐ])(?P<code>[A-ZĐ]{{2,6}}(?:-[A-ZĐ]{{1,6}})*[-\s]?\d{{1,3}}(?:[a-z](?![{LOWER}]))?)(?!\d)"
@@ -396,10 +384,57 @@ _FORM_IN_FILE = re.compile(
 # "Mau so 01_TT41.docx", "PL1.docx": legal documents and annexes, not form codes.
 _NOT_FORM = re.compile(r"^(?:.*-)?(?:TT|TTLT|NĐ|ND|QĐ|QD|NQ|QH|PL|TPHS)-?\d", re.IGNORECASE)
 _NOTE_ROW = re.compile(r"^\W*(lưu ý|ghi chú)", re.IGNORECASE)
+# A copies cell glued to a number before it: "Mẫu số 181 bản chính" is form 18 and 1 copy,
+# "năm 20240 bản chính" is the year 2024 and 0 copies.
+_FORM_NUMBER_BEFORE = re.compile(r"(?:[Mm]ẫu|MẪU|[Pp]hụ lục|[Bb]ước|[Ss]ố)\s*(?:số\s*)?(?:[A-ZĐa-z0-9]+[.\-_])*$")
+_YEAR_BEFORE = re.compile(r"(?:năm\s*|\d{1,2}/\d{1,2}/|/)$")
+# "Lưu ý: … không phải nộp Phiếu lý lịch tư pháp trong hồ sơ": a document the record says is not needed.
+_NOT_REQUIRED = re.compile(
+    r"không\s+(?:phải|cần)\s+nộp\s+(?P<doc>[A-ZĐ][^.;,:()]{3,80}?)(?=\s+trong\s+hồ\s+sơ|\s+khi\b|[.;,:()]|$)"
+)
+NOT_REQUIRED = "không phải nộp"
+# "Trường hợp không quy định rõ bản chính thì có thể nộp bản sao hợp lệ": a rule about copies, not a document.
+_PERMISSION_NOTE = re.compile(r"^(?:Trường hợp|Lưu ý|Ghi chú)\b[^.;]*\bthì\s+(?:có thể|được)\s+nộp\s+bản\s+(?:sao|chính)",
+                              re.IGNORECASE)
+_ENUMERATOR = re.compile(r"^\s*(?:[a-zđ]\)|\([a-zđ0-9]{1,2}\)|\d{1,2}[.)](?!\d))\s*")
+_SENTENCE_END = re.compile(r"(?<=[^\s.]{2})[.;]\s+(?=[A-ZĐÀ-Ỹ(\-+])")
 
 
 def _normalize_code(code: str) -> str:
-    return re.sub(r"[\s.]", "", code)
+    return re.sub(r"[\s.]", "", code).replace("–", "-")
+
+
+def first_sentence(text: str) -> str:
+    """The first sentence of a document name (outside brackets): the fact, not the explanation after it."""
+    depth = 0
+    for i, ch in enumerate(text):
+        if ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth = max(0, depth - 1)
+        elif depth == 0 and ch in ".;" and _SENTENCE_END.match(text, i):
+            return text[:i].strip()
+    return text.strip()
+
+
+def _unglue_copies(raw: str, copies: str, flags: list[str]) -> tuple[str, str]:
+    """Give back digits the copies cell took from the text before it (form numbers, years)."""
+    m = re.match(r"(\d+)", copies)
+    if not m or len(m.group(1)) < 2:
+        return raw, copies
+    digits = m.group(1)
+    if _FORM_NUMBER_BEFORE.search(raw):
+        if len(digits) == 2 and digits.startswith("0"):
+            return raw, copies  # "Mẫu số 01 bản chính" cannot be form "0"
+        keep = 1
+    elif digits.startswith("0") and len(digits) == 2:
+        return raw, copies  # "01 bản chính"
+    elif re.match(r"(?:19|20)\d\d\d{1,2}$", digits) and _YEAR_BEFORE.search(raw):
+        keep = len(digits) - 4
+    else:
+        add_flag(flags, "copies_glued_digits")
+        return raw, copies
+    return raw + digits[:-keep], copies[len(digits) - keep :]
 
 
 def _split_file(piece: str) -> tuple[str, list[str]]:
@@ -426,7 +461,7 @@ def _split_file(piece: str) -> tuple[str, list[str]]:
     return piece[:start], files
 
 
-def _form_codes(name: str, files: list[str]) -> str:
+def form_codes(name: str, files: list[str]) -> str:
     codes = [_normalize_code(m.group("code")) for m in _FORM_IN_NAME.finditer(name)]
     if not codes:
         for f in files:
@@ -450,41 +485,92 @@ def _copies(text: str) -> str:
     return ", ".join(out)
 
 
+def _case_heading(text: str) -> str:
+    return first_sentence(_ENUMERATOR.sub("", _clean(text).lstrip("-+*• "))).rstrip(": ")
+
+
+def _not_required(note: str) -> list[str]:
+    """Documents a note says need not be submitted, unless the note makes it conditional."""
+    out = []
+    for m in _NOT_REQUIRED.finditer(note):
+        if not re.search(r"trường hợp|nếu", note[max(0, m.start() - 60) : m.start()], re.IGNORECASE):
+            out.append(tidy(m.group("doc")))
+    return out
+
+
+def mark_not_required(docs: list[ParsedDocument], names: list[str]) -> None:
+    """Turn the listed documents into "không phải nộp" rows (the note removing them is the fact)."""
+    wanted = [fold(n) for n in names]
+    for d in docs:
+        folded = fold(d.name)
+        if any(folded.startswith(w) or w.startswith(folded) for w in wanted):
+            d.copies = NOT_REQUIRED
+
+
 def parse_documents(text: str, flags: list[str]) -> list[ParsedDocument]:
     """Split the flattened application-file table into documents with their case heading."""
     if _DOC_HEADER not in text:
-        _flag(flags, "no_documents")
+        add_flag(flags, "no_documents")
         return []
     segments = text.split(_DOC_HEADER)
-    case = _clean(segments[0]).lstrip("-+*• ").rstrip(": ")
+    case = _case_heading(segments[0])
     docs: list[ParsedDocument] = []
+    exempt: list[str] = []
     for seg in segments[1:]:
         parts = _COPIES.split(seg)
         sub_case = case
         for i in range(0, len(parts) - 1, 2):
-            raw, copies = parts[i], parts[i + 1]
+            raw, copies = _unglue_copies(parts[i], parts[i + 1], flags)
             name, files = _split_file(raw)
             name = tidy(name).strip(" ;").lstrip("-+*• ").strip()
             if not name:
                 continue
             copies_text = _copies(copies)
-            if _NOTE_ROW.match(name):
+            if _NOTE_ROW.match(name) or _PERMISSION_NOTE.match(name):
+                exempt += _not_required(name)
                 continue
             if not copies_text and name.endswith(":"):
-                sub_case = name.rstrip(":").lstrip("-+*• ").strip()
+                sub_case = _case_heading(name)
                 continue
+            name = first_sentence(_ENUMERATOR.sub("", name)) or name
             docs.append(
                 ParsedDocument(
                     name=name,
                     case_name=sub_case,
-                    form_code=_form_codes(name, files),
+                    form_code=form_codes(name, files),
                     copies=copies_text,
                 )
             )
-        case = _clean(parts[-1]).lstrip("-+*• ").rstrip(": ")  # text after the last row heads the next table
+        case = _case_heading(parts[-1])  # text after the last row heads the next table
+        exempt += _not_required(tidy(parts[-1]))
+    if segments[0]:
+        exempt += _not_required(tidy(segments[0]))
+    mark_not_required(docs, exempt)
     if not docs:
-        _flag(flags, "no_documents")
+        add_flag(flags, "no_documents")
     return docs
+
+
+_RAW_DOCS_END = re.compile(r"Căn cứ pháp lý|Yêu cầu, điều kiện")
+
+
+def documents_text(record: dict[str, Any], flags: list[str]) -> str:
+    """The document table; from ``raw_text`` when the crawl put step text in the documents field.
+
+    The section starts at the last "Thành phần hồ sơ" before the first table header (the steps often
+    mention the words too) and ends at the next section.
+    """
+    text = str(record.get("thanh_phan_ho_so") or "")
+    if _DOC_HEADER in text:
+        return text
+    raw = str(record.get("raw_text") or "")
+    first_table = raw.find(_DOC_HEADER)
+    start = raw.rfind("Thành phần hồ sơ", 0, first_table) if first_table >= 0 else -1
+    if start < 0:
+        return text
+    end = _RAW_DOCS_END.search(raw, first_table)
+    add_flag(flags, "documents_from_raw_text")
+    return raw[start + len("Thành phần hồ sơ") : end.start() if end else len(raw)]
 
 
 # --- steps, legal bases, results ---------------------------------------------------------------
@@ -508,70 +594,127 @@ def parse_steps(text: str, flags: list[str]) -> list[str]:
         steps = [tidy(line).lstrip("-+* ") for line in text.split("\n")]
     steps = [s for s in steps if s and s.lower() != _NO_INFO.lower()]
     if not steps:
-        _flag(flags, "no_steps")
+        add_flag(flags, "no_steps")
     return steps
 
 
 _LEGAL_HEADER = "Tên văn bản pháp lýMã văn bản"
-# "68/2020/QH14", "154/2024/NĐ-CP", "66.7/2025/NQ-CP", "1523/QĐ-BCA-C06". The suffix is matched
-# lazily and must end where the next title starts ("NĐ-CPThông tư ...") or the text ends, because
-# the crawl glued each number to the following title.
-_LEGAL_END = re.compile(
-    r"(?P<digits>\d+(?:\.\d+)?)/(?:(?P<year>\d{4})/)?"
-    rf"(?P<suffix>(?:TTg|[A-ZĐ]+?\d*?)(?:-(?:TTg|[A-ZĐ]+?\d*?))*?)"
-    rf"(?:(?=$|[{UPPER}][{LOWER}])(?![A-Z](?:ngày|năm|của|về|số)\b)(?!(?<=-C)P)(?!(?<=-T)Tg)|(?<=-CP)(?=[{LOWER}])(?!ngày|năm|của|về|số|và|tại|sửa))"
-    r"|(?P<bare>\d+/\d{4})$"  # "46/2020" with the suffix cut off by the crawl
-)
+# A legal number: digits, an optional year, then a run of code letters that the crawl glued to the
+# next title ("…/TT-BTCsửa đổi", "…/TT-BCAQUY ĐỊNH", "…/QH1451/2019/QH14"). Where the code ends is
+# decided by :func:`_code_end` from what can start a Vietnamese title and from known code parts.
+_LEGAL_START = re.compile(r"(?P<digits>\d+(?:\.\d+)?)/(?:(?P<year>\d{4})/)?(?P<run>[A-ZĐ](?:TTg|[A-ZĐ0-9]|-(?=[A-ZĐ0-9]))*)")
+_LEGAL_BARE = re.compile(r"(?P<bare>\d+/\d{4})$")  # "46/2020" with the suffix cut off by the crawl
 _LEGAL_DASH_SPACE = re.compile(r"(/[A-ZĐ]+)-\s+(?=[A-ZĐ])")
+# Parts of legal numbers: document kinds and issuing bodies (a number's last part is one of these).
+_CODE_PARTS = frozenset(
+    "TT TTLT NĐ NQ QĐ CT PL L CTN HĐTP TTg CP VBHN QH UBTVQH BTC BCA BTP BYT BQP BNG BNV BXD BCT BGDĐT "
+    "BGTVT BLĐTBXH BNNPTNT BNNMT BTNMT BKHĐT BKHCN BTTTT BVHTTDL BTTTT NHNN VPCP TANDTC VKSNDTC UBDT "
+    "BDTTG TTCP KTNN UBND HĐND BHXH TLĐ TCT TCHQ VPQH MTTQ BCĐ BDT BTNN".split()
+)
+_CODE_PART_PATTERN = re.compile(r"(?:QH|UBTVQH)\d{1,2}|[A-Z]\d{2}")
+_CONTINUATION = ("ngày", "năm", "của", "về", "số", "và", "tại")
+_ONSETS = ("ngh", "ng", "nh", "ch", "gh", "gi", "kh", "ph", "th", "tr", "qu", "b", "c", "d", "đ", "g", "h", "k",
+           "l", "m", "n", "p", "r", "s", "t", "v", "x", "")
+
+
+def _word_start(text: str) -> bool:
+    """Whether ``text`` begins like a Vietnamese word (an onset, then a vowel)."""
+    folded = fold(text[:4])
+    for onset in _ONSETS:
+        if folded.startswith(onset) and folded[len(onset) : len(onset) + 1] in tuple("aeiouy"):
+            if onset == "" and text[:1].islower():
+                return True
+            return onset != "" or text[:1].isalpha()
+    return False
+
+
+def known_legal_code(code: str) -> bool:
+    last = code.rsplit("-", 1)[-1]
+    return last in _CODE_PARTS or bool(_CODE_PART_PATTERN.fullmatch(last))
+
+
+def _code_end(run: str, after: str) -> tuple[int, bool]:
+    """How many characters of ``run`` are the code, and whether the number ends a pair there.
+
+    The longest split whose last part is a known code part is taken when what follows can start a
+    title: the end of the text, a word (capitalised, all capitals or lower case) or another number
+    glued on. A lower-case "ngày", "của"… after it means the number is cited inside a title.
+    Without a known part, the longest split followed by such a start is used.
+    """
+    def starts_title(rest: str) -> bool:
+        if not rest:
+            return True
+        if rest[0].isdigit():
+            return re.match(r"\d+(?:\.\d+)?/\d{4}/", rest) is not None
+        return rest[0].isalpha() and _word_start(rest)
+
+    if after and not after[0].isalnum() and after[0] != "/" and known_legal_code(run):
+        return len(run), False  # "… 55/2021/TT-BCA ngày 15/5/2021 …": a complete number cited in a title
+    splits = [k for k in range(len(run), 0, -1) if not run[:k].endswith("-")]
+    for k in splits:
+        if not known_legal_code(run[:k]):
+            continue
+        rest = run[k:] + after
+        if rest[:1].islower() and rest.startswith(_CONTINUATION):
+            return k, False
+        if starts_title(rest):
+            return k, True
+    for k in splits:
+        rest = run[k:] + after
+        if starts_title(rest) and not (rest[:1].islower() and rest.startswith(_CONTINUATION)):
+            return k, True
+    return len(run), False
 
 
 def _legal_number(digits: str, year: str | None, suffix: str) -> tuple[str, int]:
     """The number, and how many leading digits belong to the title instead."""
     # "Luật Cư trú 202068/2020/QH14": a title ending in a year runs into the number.
     lead = 0
-    if len(digits.split(".")[0]) > 4 and re.match(r"(19|20)\d\d", digits):
+    head = digits.split(".")[0]
+    if len(head) > 4 and re.match(r"(19|20)\d\d", digits):
         lead, digits = 4, digits[4:]
+    elif "." in digits and re.fullmatch(r"(19|20)\d\d", head):
+        lead, digits = len(head) + 1, digits[len(head) + 1 :]  # "… năm 2022.65/2025/TT-BTC"
     return "/".join(x for x in (digits, year, suffix) if x), lead
-
-
-def _split_repeated(before: str, digits: str, number: str, lead: int) -> tuple[str, int]:
-    """ "Luật X 5/2031/QH16" + "5/2031/QH16" glue into "...QH165/2031/QH16": give the digits back."""
-    rest = number[len(digits) - lead :]
-    for k in range(lead + 1, len(digits)):
-        candidate = digits[k:] + rest
-        if (before + digits[:k]).endswith(candidate):
-            return candidate, k
-    return number, lead
 
 
 def parse_legal_bases(text: str, flags: list[str]) -> list[ParsedLegalBasis]:
     """(number, title) pairs; a pair ends at a number followed by the next title or the end."""
     if not text.startswith(_LEGAL_HEADER):
         if _clean(text):
-            _flag(flags, "legal_unparsed")
+            add_flag(flags, "legal_unparsed")
         return []
     body = _LEGAL_DASH_SPACE.sub(r"\1-", text[len(_LEGAL_HEADER) :].rstrip())
     out: list[ParsedLegalBasis] = []
-    last = 0
-    for m in _LEGAL_END.finditer(body):
-        if m.start() < last:
+    last = pos = 0
+    while True:
+        m = _LEGAL_START.search(body, pos)
+        if m is None:
+            break
+        k, ends = _code_end(m.group("run"), body[m.end("run") :])
+        number, lead = _legal_number(m.group("digits"), m.group("year"), m.group("run")[:k])
+        end = m.start("run") + k
+        following = body[end:]
+        # "Luật 5/2031/QH16" glued to its own number "5/2031/QH16": the first copy is title text.
+        if not ends or following.startswith(number.split("/")[0] + "/") and following.startswith(number):
+            pos = end
             continue
-        if m.group("bare"):
-            number, lead = m.group("bare"), 0
-        else:
-            number, lead = _legal_number(m.group("digits"), m.group("year"), m.group("suffix"))
-            number, lead = _split_repeated(body[: m.start()], m.group("digits"), number, lead)
         title = tidy(body[last : m.start() + lead]).strip(" ;:,.")
         title = re.sub(rf"(/[A-ZĐ]+(?:-[A-ZĐ0-9]+)*)(?=[{LOWER}])(?!(?<=TT)g)", r"\1 ", title)  # "TT-BCAngày"
         out.append(ParsedLegalBasis(number=number, title=title or number))
-        last = m.end()
+        last = pos = end
     trailing = tidy(body[last:]).strip(" ;:,.")
+    bare = _LEGAL_BARE.search(trailing)
+    if bare:
+        title = tidy(trailing[: bare.start()]).strip(" ;:,.")
+        out.append(ParsedLegalBasis(number=bare.group("bare"), title=title or bare.group("bare")))
+        trailing = ""
     if trailing:
-        _flag(flags, "legal_title_without_number")
+        add_flag(flags, "legal_title_without_number")
         if len(trailing) >= 10:
             out.append(ParsedLegalBasis(number="", title=trailing))
     if not out:
-        _flag(flags, "no_legal_bases")
+        add_flag(flags, "no_legal_bases")
     return out
 
 
@@ -633,9 +776,9 @@ def parse_record(record: dict[str, Any]) -> ParsedProcedure:
     )
     proc.online_level = online_level(proc.name, channels_text, steps_text)
     proc.channels = parse_channels(channels_text, flags)
-    proc.documents = parse_documents(str(record.get("thanh_phan_ho_so") or ""), flags)
+    proc.documents = parse_documents(documents_text(record, flags), flags)
     proc.steps = parse_steps(steps_text, flags)
     proc.legal_bases = parse_legal_bases(str(record.get("can_cu_phap_ly") or ""), flags)
     if not result_names:
-        _flag(flags, "no_result")
+        add_flag(flags, "no_result")
     return proc

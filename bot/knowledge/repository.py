@@ -9,11 +9,13 @@ from dataclasses import field as dc_field
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from bot.knowledge.models import Procedure
+from bot.knowledge.models import SOURCE_NATIONAL, Procedure
 
 
 @dataclass(frozen=True)
 class ChannelFact:
+    """One time/fee rule of one channel (see ChannelOption); rules with a period apply only within it."""
+
     channel: str
     time_value: float | None
     time_unit: str
@@ -22,6 +24,23 @@ class ChannelFact:
     fee_amount: int | None
     fee_text: str
     note: str
+    time_label: str = ""
+    case_name: str = ""
+    fee_unit: str = ""
+    fee_min: int | None = None
+    fee_max: int | None = None
+    fee_limit_unit: str = ""
+    valid_from: dt.date | None = None
+    valid_to: dt.date | None = None
+    fee_basis: str = ""
+
+    def applies_on(self, day: dt.date) -> bool:
+        """True when ``day`` is inside the rule's validity period (open ends are unbounded)."""
+        return (self.valid_from is None or self.valid_from <= day) and (self.valid_to is None or day <= self.valid_to)
+
+    @property
+    def temporary(self) -> bool:
+        return self.valid_from is not None or self.valid_to is not None
 
 
 @dataclass(frozen=True)
@@ -54,6 +73,15 @@ class ProcedureFacts:
     documents: list[DocumentFact] = dc_field(default_factory=list)
     steps: list[str] = dc_field(default_factory=list)
     legal_bases: list[tuple[str, str]] = dc_field(default_factory=list)
+    source_kind: str = SOURCE_NATIONAL
+    has_details: bool = True
+    portal_id: str = ""
+    issuing_body: str = ""
+    usage_weight: int | None = None
+    in_province_list: bool = False
+    imported_at: dt.datetime | None = None
+    parse_issues: tuple[str, ...] = ()
+    related_codes: tuple[str, ...] = ()
 
 
 def _facts(p: Procedure) -> ProcedureFacts:
@@ -73,12 +101,26 @@ def _facts(p: Procedure) -> ProcedureFacts:
         source_url=p.source_url,
         updated_on=p.updated_on,
         channels=[
-            ChannelFact(c.channel, c.time_value, c.time_unit, c.time_text, c.fee_kind, c.fee_amount, c.fee_text, c.note)
+            ChannelFact(
+                c.channel, c.time_value, c.time_unit, c.time_text, c.fee_kind, c.fee_amount, c.fee_text, c.note,
+                time_label=c.time_label, case_name=c.case_name, fee_unit=c.fee_unit, fee_min=c.fee_min,
+                fee_max=c.fee_max, fee_limit_unit=c.fee_limit_unit, valid_from=c.valid_from, valid_to=c.valid_to,
+                fee_basis=c.fee_basis,
+            )
             for c in p.channels
         ],
         documents=[DocumentFact(d.case_name, d.name, d.form_code, d.copies) for d in p.documents],
         steps=[s.text for s in p.steps],
         legal_bases=[(lb.number, lb.title) for lb in p.legal_bases],
+        source_kind=p.source_kind,
+        has_details=p.has_details,
+        portal_id=p.portal_id,
+        issuing_body=p.issuing_body,
+        usage_weight=p.usage_weight,
+        in_province_list=p.in_province_list,
+        imported_at=p.imported_at,
+        parse_issues=tuple(x for x in (p.parse_issues or "").split("\n") if x),
+        related_codes=tuple(x.strip() for x in (p.related_codes or "").split(",") if x.strip()),
     )
 
 

@@ -181,3 +181,30 @@ async def test_portal_jsonl_upload_goes_through_the_knowledge_importer(
         assert len(s.execute(select(Procedure)).scalars().all()) == 3
         entry = s.execute(select(AuditEntry).where(AuditEntry.action == "import")).scalar_one()
         assert "portal-sample.jsonl" in entry.summary and entry.username == "canbo"
+
+
+def test_a_file_exported_before_the_fee_rule_columns_still_imports(database):
+    from bot.admin import transfer
+    from bot.knowledge import db as kdb
+
+    with kdb.session_scope() as s:
+        rows = transfer.export_rows(session=s)
+    assert rows["procedures"] == [transfer.columns("procedures")]  # empty database: headers only
+    old_header = [c for c in transfer.columns("channel_options")
+                  if c not in {"time_label", "case_name", "fee_unit", "fee_min", "fee_max", "fee_limit_unit",
+                               "valid_from", "valid_to", "fee_basis"}]
+    proc_header = [c for c in transfer.columns("procedures")
+                   if c not in {"source_kind", "has_details", "portal_id", "issuing_body", "usage_weight",
+                                "in_province_list", "loaded_by", "imported_at", "related_codes"}]
+    proc_row = ["9.000001" if c == "code" else ("Thủ tục cũ" if c == "name" else "") for c in proc_header]
+    channel_row = ["9.000001" if c == "procedure_code" else {"channel": "truc_tiep", "fee_kind": "amount",
+                   "fee_amount": "20000", "position": "0"}.get(c, "") for c in old_header]
+    with kdb.session_scope() as s:
+        result = transfer.import_tables(session=s, tables={"procedures": [proc_header, proc_row],
+                                                           "channel_options": [old_header, channel_row]},
+                                        username="quantri")
+        assert result.created["procedures"] == 1
+    with kdb.session_scope() as s:
+        proc = s.execute(select(Procedure).where(Procedure.code == "9.000001")).scalar_one()
+        assert proc.has_details is True and proc.channels[0].fee_amount == 20000
+        assert proc.channels[0].valid_to is None and proc.channels[0].fee_unit == ""

@@ -203,11 +203,11 @@ def test_fee_items_keep_their_group():
         "Trực tiếp3 NgàyMiễn phí(+ Đối với hạng nhẹ: Kiểm tra viết: 20.000 đồng/lần;"
         " + Đối với hạng nặng: Kiểm tra viết: 70.000 đồng/lần. - Lệ phí cấp: 90.000 đồng/lần.)"
     )
-    labels = {r.fee_amount: r.fee_text for r in parse_channels(text, [])}
+    labels = {r.fee_amount: (r.fee_text, r.case_name, r.fee_unit) for r in parse_channels(text, [])}
     assert labels == {
-        20000: "Kiểm tra viết (hạng nhẹ)",
-        70000: "Kiểm tra viết (hạng nặng)",
-        90000: "Lệ phí cấp",
+        20000: ("Kiểm tra viết", "Hạng nhẹ", "lần"),
+        70000: ("Kiểm tra viết", "Hạng nặng", "lần"),
+        90000: ("Lệ phí cấp", "", "lần"),
     }
 
 
@@ -236,4 +236,111 @@ def test_portal_free_label_with_a_rule_note_is_not_free():
         (FEE_TEXT, "Theo quy định về phí, lệ phí (9/2031/TT-BXX)"),
         (FEE_TEXT, "Theo mức do Hội đồng nhân dân cấp tỉnh quy định"),
         (FEE_FREE, ""),
+    ]
+
+
+# --- issue 10: parsing that does not damage facts ----------------------------------------------
+
+
+def test_copy_counts_glued_to_form_numbers_and_years_are_given_back():
+    flags: list[str] = []
+    text = ("--" + DOCS + "Đơn đăng ký theo Mẫu số 121 bản chính,1 bản sao"
+            "Giấy đề nghị - Mẫu 031 bản chính"
+            "Văn bản được ký trước ngày 01/01/20191 bản chính"
+            "Bản đồ đo năm 20300 bản chính,1 bản sao")
+    docs = parse_documents(text, flags)
+    assert [(d.name, d.copies) for d in docs] == [
+        ("Đơn đăng ký theo Mẫu số 12", "1 bản chính, 1 bản sao"),
+        ("Giấy đề nghị - Mẫu 03", "1 bản chính"),
+        ("Văn bản được ký trước ngày 01/01/2019", "1 bản chính"),
+        ("Bản đồ đo năm 2030", "1 bản sao"),
+    ]
+    assert "copies_glued_digits" not in flags
+
+
+def test_ambiguous_glued_counts_are_flagged_not_guessed():
+    flags: list[str] = []
+    docs = parse_documents("--" + DOCS + "Bản sao có chứng thực 21 bản chính", flags)
+    assert docs[0].copies == "21 bản chính"
+    assert "copies_glued_digits" in flags
+
+
+def test_document_names_keep_their_first_sentence_without_enumerators():
+    docs = parse_documents(
+        "--" + DOCS + "b) Đơn đề nghị (Mẫu số 07-ABC). Người đề nghị ký và ghi rõ họ tên.1 bản chính"
+        "c) Sổ theo dõi1 bản chính", [])
+    assert [(d.name, d.form_code) for d in docs] == [("Đơn đề nghị (Mẫu số 07-ABC)", "07-ABC"), ("Sổ theo dõi", "")]
+
+
+def test_a_note_that_removes_a_requirement_is_kept():
+    text = ("Lưu ý:" + DOCS + "Lưu ý: cơ quan giải quyết tự tra cứu; người nộp không phải nộp Giấy xác nhận ABC "
+            "trong hồ sơ.0 bản chính--" + DOCS + "Đơn đề nghị1 bản chính- Giấy xác nhận ABC;1 bản chính")
+    docs = parse_documents(text, [])
+    assert [(d.name, d.copies) for d in docs] == [("Đơn đề nghị", "1 bản chính"), ("Giấy xác nhận ABC", "không phải nộp")]
+    conditional = parse_documents(
+        "--" + DOCS + "Lưu ý: trường hợp đã có dữ liệu thì không phải nộp Giấy xác nhận ABC.0 bản chính"
+        "Giấy xác nhận ABC1 bản chính", [])
+    assert conditional[0].copies == "1 bản chính"
+
+
+def test_documents_are_read_from_raw_text_when_the_field_holds_steps():
+    flags: list[str] = []
+    record = {
+        "ma_thu_tuc": "9.000003",
+        "ten_thu_tuc": "Hưởng trợ cấp thử",
+        "thanh_phan_ho_so": ") và nộp cho cơ quan.\nBước 2. Cơ quan tiếp nhận.",
+        "raw_text": ("Trình Tự Thực Hiện Bước 1. Lập thành phần hồ sơ (…) và nộp.Cách thức thực hiệnThành phần hồ sơ"
+                     + DOCS + "Đơn đề nghị (Mẫu số 09-XYZ)1 bản chínhSổ theo dõi1 bản chínhCăn cứ pháp lý"
+                     + LEGAL + "Luật Thử3/2031/QH16"),
+    }
+    proc = parse_record(record)
+    assert [(d.name, d.form_code) for d in proc.documents] == [("Đơn đề nghị (Mẫu số 09-XYZ)", "09-XYZ"),
+                                                              ("Sổ theo dõi", "")]
+    assert "documents_from_raw_text" in proc.flags and "no_documents" not in proc.flags
+    del flags
+
+
+def test_legal_numbers_end_where_the_next_title_starts_whatever_its_case():
+    text = (LEGAL + "Quy định mức thu lệ phí cấp giấy X9/2031/TT-BTCsửa đổi một số điều của Thông tư số "
+            "9/2031/TT-BTC ngày 02/3/2031 về lệ phí10/2032/TT-NHNNQUY ĐỊNH VỀ THỦ TỤC Y8/2030/TT-BCA"
+            "Thông tư số 8/2030/TT-BCA8/2030/TT-BCACác quy định chung4/2031/NĐ-CP")
+    bases = parse_legal_bases(text, [])
+    assert [b.number for b in bases] == ["9/2031/TT-BTC", "10/2032/TT-NHNN", "8/2030/TT-BCA", "8/2030/TT-BCA",
+                                         "4/2031/NĐ-CP"]
+    assert bases[1].title.startswith("sửa đổi một số điều của Thông tư số 9/2031/TT-BTC ngày")
+    assert bases[2].title == "QUY ĐỊNH VỀ THỦ TỤC Y"
+    assert bases[3].title == "Thông tư số 8/2030/TT-BCA"
+    assert bases[4].title == "Các quy định chung"
+
+
+def test_free_registration_stays_free_when_the_note_is_about_an_optional_copy():
+    rows = parse_channels(
+        HEAD + "Trực tiếp1 Ngày làm việcMiễn phí(Phí cấp bản sao Trích lục đăng ký X (nếu có yêu cầu) thực hiện "
+        "theo quy định tại Thông tư số 9/2031/TT-BTC.)", [])
+    assert [(r.fee_kind, r.fee_text) for r in rows] == [(FEE_FREE, "")]
+
+
+def test_several_times_of_a_channel_keep_their_labels():
+    text = HEAD + (
+        "Trực tuyến6 Ngày làm việcMiễn phí+ Cấp đổi tấm Y: Không quá 06 ngày làm việc, kể từ ngày nhận đủ hồ sơ."
+        "Trực tuyến2 Ngày làm việcMiễn phí+ Cấp đổi giấy X: Không quá 02 ngày làm việc, kể từ ngày nhận đủ hồ sơ."
+        "Trực tiếp2 Ngày làm việcMiễn phí"
+    )
+    rows = parse_channels(text, [])
+    assert [(r.channel, r.time_value, r.time_label) for r in rows] == [
+        (CHANNEL_ONLINE, 6, "Cấp đổi tấm Y"),
+        (CHANNEL_ONLINE, 2, "Cấp đổi giấy X"),
+        (CHANNEL_IN_PERSON, 2, ""),
+    ]
+
+
+def test_per_page_fee_with_a_maximum_and_a_foreign_currency_row():
+    text = HEAD + ("Trực tiếpKhông có thông tin3,000 Việt Nam Đồng(/trang)Tại xã: 3.000 đồng/trang; từ trang thứ 4 "
+                   "trở lên thu 1.500 đồng/trang, tối đa thu không quá 150.000 đồng/bản;"
+                   "Trực tiếpKhông có thông tin12 USD(/bản)Tại cơ quan ở nước ngoài: 12 USD/bản.")
+    rows = parse_channels(text, [])
+    assert [(r.fee_kind, r.fee_amount, r.fee_text, r.fee_unit, r.fee_max) for r in rows] == [
+        (FEE_AMOUNT, 3000, "Tại xã", "trang", 150000),
+        (FEE_AMOUNT, 1500, "Từ trang thứ 4 trở lên", "trang", 150000),
+        (FEE_TEXT, None, "Tại cơ quan ở nước ngoài: 12 USD/bản", "", None),
     ]

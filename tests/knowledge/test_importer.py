@@ -1,4 +1,5 @@
-"""Import the whole shared catalogue into a temporary SQLite database and check facts and coverage."""
+"""Import the shared source files (national catalogue, portal-API records, Quảng Trị list) into a temporary
+SQLite database and check facts, coverage and the import log."""
 
 from __future__ import annotations
 
@@ -15,8 +16,20 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.knowledge.db import reset_engine
 from bot.knowledge.importer import ImportReport, import_records, main, read_records
 from bot.knowledge.migrate import upgrade_to_head
-from bot.knowledge.models import CHANNEL_IN_PERSON, CHANNEL_ONLINE, Alias, ChannelOption, Document, Procedure
-from tests.shared_data import CATALOGUE, require_shared
+from bot.knowledge.models import (
+    CHANNEL_IN_PERSON,
+    CHANNEL_ONLINE,
+    SOURCE_NATIONAL,
+    SOURCE_PORTAL_API,
+    SOURCE_PROVINCE_LIST,
+    Alias,
+    ChannelOption,
+    Document,
+    ImportRun,
+    Procedure,
+)
+from bot.knowledge.sources import API_FILES, NATIONAL_FILE, PROVINCE_FILE
+from tests.shared_data import shared_file
 
 # Measured on the 2026 crawl (docs/benchmarks.md): 81.7% / 97.9% / 98.1%.
 MIN_TIME, MIN_FEE, MIN_DOCUMENTS = 0.80, 0.97, 0.97
@@ -30,8 +43,7 @@ def _counts(session: Session) -> tuple[int, int, int]:
 
 @pytest.fixture(scope="module")
 def records() -> list[dict]:
-    require_shared(CATALOGUE)
-    return list(read_records(CATALOGUE))
+    return list(read_records(shared_file(NATIONAL_FILE)))
 
 
 @pytest.fixture(scope="module")
@@ -150,3 +162,48 @@ def test_cli_imports_only_the_listed_codes(tmp_path, capsys):
     finally:
         reset_engine()
     assert "created 1" in capsys.readouterr().out
+
+
+def test_portal_api_records_are_imported_in_full(imported):
+    session, _ = imported
+    api = [r for name in API_FILES for r in read_records(shared_file(name))]
+    report = import_records(api, session=session)
+    session.commit()
+    assert report.total == len(api) == 112  # 1.001699 is in both files
+    assert report.created == 111
+    assert report.share(report.with_time_value) >= 0.9 and report.share(report.with_documents) >= 0.97
+    electricity = _proc(session, "3.000001")
+    assert electricity.source_kind == SOURCE_PORTAL_API and electricity.has_details
+    assert {c.time_value for c in electricity.channels} == {7} and electricity.documents
+    consular = _proc(session, "1.001308")
+    assert any(c.fee_amount == 30000 and "lãnh sự" in c.fee_text.lower() for c in consular.channels)
+    assert any(c.time_label for c in consular.channels)
+
+
+def test_the_province_list_adds_names_links_and_weights_but_never_erases_details(imported):
+    session, _ = imported
+    rows = list(read_records(shared_file(PROVINCE_FILE)))
+    report = import_records(rows, session=session)
+    session.commit()
+    assert report.left_out == 206  # 204 internal procedures and two test entries
+    passport = _proc(session, "1.001456")
+    assert passport.has_details and passport.source_kind == SOURCE_NATIONAL and passport.channels
+    assert passport.usage_weight == 13870676 and passport.in_province_list and passport.portal_id
+    name_only = _proc(session, "1.000578")
+    assert (name_only.source_kind, name_only.has_details, name_only.channels) == (SOURCE_PROVINCE_LIST, False, [])
+    assert session.execute(select(Procedure).where(Procedure.code == "1.116139")).first() is None
+
+
+def test_the_cli_logs_each_run(tmp_path):
+    head = "Hình thức nộpThời gianPhí, lệ phíMô tả"
+    source = tmp_path / "one.jsonl"
+    source.write_text(json.dumps({"ma_thu_tuc": "9.000009", "ten_thu_tuc": "Thủ tục thử",
+                                  "cach_thuc_thuc_hien": head + "Trực tiếp3 NgàyMiễn phí"}) + "\n", encoding="utf-8")
+    engine = reset_engine(f"sqlite:///{tmp_path / 'log.db'}")
+    try:
+        assert main([str(source)]) == 0
+        with sessionmaker(bind=engine, future=True)() as session:
+            run = session.scalars(select(ImportRun)).one()
+            assert run.source == "one.jsonl" and [c.change for c in run.changes] == ["added"]
+    finally:
+        reset_engine()
