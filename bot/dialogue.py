@@ -30,7 +30,7 @@ from bot.settings import get_settings
 from bot.understanding.features import Context
 from bot.understanding.query import NluResult, Query, analyse
 from bot.understanding.ranker import ABSTAIN, ANSWER, CLARIFY, Thresholds
-from bot.understanding.resolve import GroupScore, Resolution, heuristic_scores, resolve
+from bot.understanding.resolve import MAX_CHOICES, GroupScore, Resolution, heuristic_scores, resolve
 from bot.understanding.resources import Resources, cache
 
 logger = logging.getLogger(__name__)
@@ -181,6 +181,9 @@ def decide(query: Query, res: Resources, turn: Turn) -> Decision:
         return Decision("safety", concern=query.concern)
     nlu = query.nlu if get_settings().use_nlu_intent else NluResult()
     fact = choose_fact(query, turn)
+    if turn.last_codes and not query.content and (query.cues or nlu.intent in INTENT_FACTS):
+        # Nothing in the message names a procedure ("còn lệ phí thì sao?"): it continues the topic.
+        return Decision("answer", fact, turn.last_codes, concern=query.concern, confidence=1.0)
     context = Context(last_codes=turn.last_codes, offered_codes=turn.offered_codes)
     resolution: Resolution = resolve(res.procedures, res.ranker, query, context)
     thresholds = res.ranker.thresholds if res.ranker else Thresholds()
@@ -189,6 +192,10 @@ def decide(query: Query, res: Resources, turn: Turn) -> Decision:
                          res.procedures.group[res.procedures.by_code[turn.offered_codes[0]]]] if turn.offered_codes[0] in res.procedures.by_code else []
         if offered_group and len(offered_group) == len(turn.offered_codes):
             return Decision("answer", fact, tuple(offered_group), confidence=1.0)
+    if turn.offered_codes:
+        picked = _pick_offered(resolution, turn.offered_codes)
+        if picked is not None:
+            return picked_decision(picked, fact, query, resolution)
     slug, faq_score = faq_match(res, query)
     faq_intent = nlu.intent in FAQ_INTENTS and nlu.confidence >= ROUTE_CONFIDENCE
     if slug and faq_intent and faq_score >= FAQ_WITH_INTENT:
@@ -208,6 +215,32 @@ def decide(query: Query, res: Resources, turn: Turn) -> Decision:
     if asks_procedure or nlu.intent in FAQ_INTENTS:
         return Decision("not_in_data", fact, confidence=resolution.confidence)
     return Decision("out_of_scope", confidence=resolution.confidence)
+
+
+# Score lead an offered procedure needs over the other offered ones to be taken as chosen, and the
+# lead a procedure that was not offered needs to be taken as a new topic instead.
+OFFERED_MARGIN, NEW_TOPIC_MARGIN = 0.5, 2.0
+
+
+def _pick_offered(resolution: Resolution, offered: tuple[str, ...]) -> list[GroupScore] | None:
+    """After "Có phải bạn hỏi về …?", a typed reply most likely picks one of the choices.
+
+    Returns the offered groups ranked (the first one chosen when it clearly leads), or None when
+    the reply is about something else (a new topic wins by a wide margin) or nothing was matched.
+    """
+    chosen = [g for g in resolution.groups if set(g.codes) & set(offered)]
+    if not chosen:
+        return None
+    others = [g for g in resolution.groups if not set(g.codes) & set(offered)]
+    if others and others[0].score - chosen[0].score > NEW_TOPIC_MARGIN:
+        return None
+    return chosen
+
+
+def picked_decision(chosen: list[GroupScore], fact: Fact, query: Query, resolution: Resolution) -> Decision:
+    if len(chosen) == 1 or chosen[0].score - chosen[1].score >= OFFERED_MARGIN:
+        return Decision("answer", fact, chosen[0].codes, concern=query.concern, confidence=resolution.confidence)
+    return Decision("clarify", fact, choices=chosen[:MAX_CHOICES], confidence=resolution.confidence)
 
 
 # --- rendering ---------------------------------------------------------------------------------

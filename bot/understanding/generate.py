@@ -54,6 +54,7 @@ class Templates:
     places: list[str]
     closings: list[str]
     foreign_words: list[str]
+    unknown_patterns: list[str]
 
     @classmethod
     def load(cls, path: Path = TEMPLATES) -> Templates:
@@ -65,6 +66,7 @@ class Templates:
             places=data.get("places") or ["Đông Hà"],
             closings=data.get("closings") or [""],
             foreign_words=data.get("foreign_words") or [],
+            unknown_patterns=data.get("unknown_patterns") or [],
         )
 
 
@@ -80,7 +82,7 @@ class Writer:
         for e in index.lexicon.entries:
             if e.kind == SYNONYM and e.value and len(words(e.phrase)) <= 2:
                 self.colloquial[" ".join(words(e.value))].append(" ".join(words(e.phrase)))
-        self.foreign = [w for w in templates.foreign_words if not set(fold_word(x) for x in words(w)) & index.name_words]
+        self.foreign = list(templates.foreign_words)
 
     # --- what the citizen calls the procedure -----------------------------------------------
 
@@ -110,10 +112,10 @@ class Writer:
     def phrase(self, subject: str, fact: str) -> str:
         return self.rng.choice(self.t.facts[fact]).format(s=subject)
 
-    def dress(self, text: str) -> str:
-        """Context before, closings after, then dialect, typos or no accents."""
+    def dress(self, text: str, *, story: bool = True) -> str:
+        """Personal context before (unless ``story`` is off), closings after, then dialect, typos or no accents."""
         r = self.rng.random
-        if r() < 0.18 and self.t.contexts:
+        if story and r() < 0.18 and self.t.contexts:
             context = self.rng.choice(self.t.contexts).format(
                 age=self.rng.randint(6, 80), place=self.rng.choice(self.t.places)
             )
@@ -164,9 +166,12 @@ class Writer:
         return " ".join(tokens)
 
     def foreignise(self, subject: str) -> str | None:
-        """The subject with its most specific words replaced by something no procedure covers."""
+        """Procedure wording about something no procedure covers: the whole procedure for an everyday
+        thing ("căn cước cho con mèo"), or its most specific words replaced by one."""
         if not self.foreign:
             return None
+        if self.t.unknown_patterns and self.rng.random() < 0.5:
+            return self.rng.choice(self.t.unknown_patterns).format(s=subject, x=self.rng.choice(self.foreign))
         tokens = words(subject)
         idf = self.index.idf
         ranked = sorted(range(len(tokens)), key=lambda i: -idf.get(fold_word(tokens[i]), 0.0))
@@ -175,6 +180,25 @@ class Writer:
         keep = set(ranked[len(ranked) // 2 :])
         kept = [t for i, t in enumerate(tokens) if i in keep]
         return " ".join([*kept[:3], self.rng.choice(self.foreign)])
+
+
+def _clarification_answer(index: ProcedureIndex, w: Writer, p: int, gold: tuple[str, ...]) -> Labelled | None:
+    """After "Có phải bạn hỏi về …?" with p and its look-alikes, the words that tell p apart."""
+    from bot.understanding.query import analyse
+
+    query = analyse(index.docs[p].name, lexicon=index.lexicon, name_words=index.name_words)
+    retrieved = index.retrieve(query, limit=8)
+    others = [q for q in retrieved.candidates if index.group[q] != index.group[p]][:2]
+    if not others:
+        return None
+    theirs = {t for q in others for t in index.name_tokens[q]}
+    own = [t for t in index.name_tokens[p] if t not in theirs and t not in index.lexicon.stop_words]
+    if not own:
+        return None
+    start = w.rng.randrange(len(own))
+    text = " ".join(own[start : start + w.rng.randint(1, 3)])
+    offered = (*gold, *(index.docs[q].code for q in others))
+    return Labelled(w.dress(text, story=False), gold, None, Context(offered_codes=offered), source="generated-clarification")
 
 
 def generate(
@@ -186,6 +210,7 @@ def generate(
     procedures: Sequence[int] | None = None,
     negatives: float = 0.08,
     follow_ups: float = 0.08,
+    clarifications: float = 0.06,
 ) -> list[Labelled]:
     """Questions for every procedure (or the given ones), popular ones asked more often."""
     t = templates or Templates.load()
@@ -220,6 +245,10 @@ def generate(
                 if index.group[other] != index.group[p]:
                     out.append(Labelled(w.dress(w.phrase(w.subject(p), fact)), gold, fact, Context(last_codes=last),
                                         source="generated-switch"))
+            elif roll < negatives + 2 * follow_ups + clarifications:
+                typed = _clarification_answer(index, w, p, gold)
+                if typed is not None:
+                    out.append(typed)
     return out
 
 

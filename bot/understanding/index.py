@@ -115,7 +115,7 @@ def _drop_level(tokens: list[str]) -> list[str]:
 
 def _age_limits(lexicon: Lexicon, tokens: Sequence[str]) -> list[tuple[str, int]]:
     """Age conditions in a name ("dưới 14 tuổi" -> ("<", 14)); an age with no qualifier is none."""
-    qualifiers = {m.end: m.phrase.value for m in lexicon.find(AGE, list(tokens))}
+    qualifiers = {m.end: m.phrase.value for m in lexicon.find(AGE, list(tokens), exact=True)}
     return [
         (qualifiers[i], int(t))
         for i, t in enumerate(tokens)
@@ -194,10 +194,10 @@ class ProcedureIndex:
         self.variants: list[set[str]] = [set() for _ in self.docs]
         self.subjects: list[set[str]] = [set() for _ in self.docs]
         for f in self.forms:
-            self.variants[f.proc].update(m.phrase.value for m in lexicon.find(VARIANT, list(f.tokens)))
-            self.subjects[f.proc].update(m.phrase.value for m in lexicon.find(SUBJECT, list(f.tokens)))
-        self.name_tokens = [tuple(lexicon.rewrite(words(d.name))) for d in self.docs]
-        self.name_variants = [{m.phrase.value for m in lexicon.find(VARIANT, list(t))} for t in self.name_tokens]
+            self.variants[f.proc].update(m.phrase.value for m in lexicon.find(VARIANT, list(f.tokens), exact=True))
+            self.subjects[f.proc].update(m.phrase.value for m in lexicon.find(SUBJECT, list(f.tokens), exact=True))
+        self.name_tokens = [tuple(lexicon.rewrite(words(d.name), exact=True)) for d in self.docs]
+        self.name_variants = [{m.phrase.value for m in lexicon.find(VARIANT, list(t), exact=True)} for t in self.name_tokens]
         self.age_limits = [_age_limits(lexicon, t) for t in self.name_tokens]
 
         self._bm25_folded = _bm25([_terms(f.folded) for f in self.forms])
@@ -218,10 +218,10 @@ class ProcedureIndex:
 
     def _form_tokens(self, text: str, *, question: bool) -> list[str]:
         """Content words of a name, alias or labelled question, as the query side sees them."""
-        tokens = self.lexicon.rewrite(_drop_level(words(text)))
+        tokens = self.lexicon.rewrite(_drop_level(words(text)), exact=True)
         if tokens[:2] and [fold_word(t) for t in tokens[:2]] == ["thu", "tuc"]:
             tokens = tokens[2:]
-        asked = self.lexicon.question_mask(tokens) if question else [False] * len(tokens)
+        asked = self.lexicon.question_mask(tokens, exact=True) if question else [False] * len(tokens)
         return [t for k, t in enumerate(tokens) if not asked[k] and t not in self.lexicon.stop_words and not t.isdigit()]
 
     def correct(self, token: str) -> str | None:

@@ -79,11 +79,12 @@ def is_bare(token: str) -> bool:
     return fold_word(token) == token
 
 
-def compatible(token: str, word: str, *, accents_required: bool = False) -> bool:
-    """Whether a typed token can be ``word``: the same spelling, or the bare spelling of it."""
+def compatible(token: str, word: str, *, accents_required: bool = False, exact: bool = False) -> bool:
+    """Whether a typed token can be ``word``: the same spelling, or (in a message typed without
+    accents, ``exact`` False) the bare spelling of it."""
     if token == word:
         return True
-    return not accents_required and is_bare(token) and fold_word(word) == token
+    return not exact and not accents_required and is_bare(token) and fold_word(word) == token
 
 
 def load_files(directory: Path = LEXICON_DIR) -> list[Entry]:
@@ -140,23 +141,24 @@ class PhraseMatcher:
         for options in self._by_first.values():
             options.sort(key=lambda p: -len(p.words))
 
-    def _starting_at(self, tokens: Sequence[str], i: int) -> list[Phrase]:
+    def _starting_at(self, tokens: Sequence[str], i: int, exact: bool) -> list[Phrase]:
         """Phrases found at token ``i``, longest first."""
         found = []
         for p in self._by_first.get(fold_word(tokens[i]), ()):
             window = tokens[i : i + len(p.words)]
             if len(window) == len(p.words) and all(
-                compatible(t, w, accents_required=p.accents_required) for t, w in zip(window, p.words, strict=True)
+                compatible(t, w, accents_required=p.accents_required, exact=exact)
+                for t, w in zip(window, p.words, strict=True)
             ):
                 found.append(p)
         return found
 
-    def scan(self, tokens: Sequence[str]) -> list[Match]:
+    def scan(self, tokens: Sequence[str], *, exact: bool = False) -> list[Match]:
         """Non-overlapping matches, left to right."""
         found: list[Match] = []
         i = 0
         while i < len(tokens):
-            here = self._starting_at(tokens, i)
+            here = self._starting_at(tokens, i, exact)
             if not here:
                 i += 1
                 continue
@@ -164,9 +166,9 @@ class PhraseMatcher:
             i += len(here[0].words)
         return found
 
-    def all(self, tokens: Sequence[str]) -> list[Match]:
+    def all(self, tokens: Sequence[str], *, exact: bool = False) -> list[Match]:
         """Every match, overlapping ones included (a cue inside a longer cue still counts)."""
-        return [Match(i, i + len(p.words), p) for i in range(len(tokens)) for p in self._starting_at(tokens, i)]
+        return [Match(i, i + len(p.words), p) for i in range(len(tokens)) for p in self._starting_at(tokens, i, exact)]
 
 
 def _pattern(phrase: str, sets: dict[str, list[str]]) -> re.Pattern[str]:
@@ -210,34 +212,36 @@ class Lexicon:
         self.stop_folded = {fold_word(w) for w in self.stop_words}
         self.matchers = {kind: PhraseMatcher(by_kind.get(kind, [])) for kind in (SYNONYM, QUESTION, VARIANT, SUBJECT, CUE, LEVEL, AGE)}
 
-    def rewrite(self, tokens: Sequence[str]) -> list[str]:
-        """Apply synonyms left to right, longest first (``tokens`` are lower-case words as typed)."""
+    def rewrite(self, tokens: Sequence[str], *, exact: bool = False) -> list[str]:
+        """Apply synonyms left to right, longest first (``tokens`` are lower-case words as typed;
+        ``exact`` when the message was typed with accents, so every word is taken as spelled)."""
         out: list[str] = []
         last = 0
-        for m in self.matchers[SYNONYM].scan(tokens):
+        for m in self.matchers[SYNONYM].scan(tokens, exact=exact):
             out.extend(tokens[last : m.start])
             out.extend(m.phrase.value.split())
             last = m.end
         out.extend(tokens[last:])
         return out
 
-    def is_stop(self, token: str, *, name_words: frozenset[str] = frozenset()) -> bool:
-        """A stop word; a bare spelling only when no name word shares it ("can" may be "căn")."""
-        if not is_bare(token):
+    def is_stop(self, token: str, *, exact: bool = False, name_words: frozenset[str] = frozenset()) -> bool:
+        """A stop word; a bare spelling in an unaccented message only when no name word shares it
+        ("can" may be "căn")."""
+        if exact or not is_bare(token):
             return token in self.stop_words
         return token in self.stop_folded and token not in name_words
 
-    def question_mask(self, tokens: Sequence[str]) -> list[bool]:
+    def question_mask(self, tokens: Sequence[str], *, exact: bool = False) -> list[bool]:
         """True for tokens inside a question phrase ("mất bao nhiêu tiền")."""
         mask = [False] * len(tokens)
-        for m in self.matchers[QUESTION].all(tokens):
+        for m in self.matchers[QUESTION].all(tokens, exact=exact):
             for k in range(m.start, m.end):
                 mask[k] = True
         return mask
 
-    def find(self, kind: str, tokens: Sequence[str]) -> list[Match]:
+    def find(self, kind: str, tokens: Sequence[str], *, exact: bool = False) -> list[Match]:
         """Every phrase of ``kind`` (variant, subject, cue, level, age) in the tokens."""
-        return self.matchers[kind].all(tokens)
+        return self.matchers[kind].all(tokens, exact=exact)
 
     def concerns(self, tokens: Sequence[str]) -> list[tuple[str, str]]:
         """(concern, phrase) of every safety phrase found, in the order of the data."""

@@ -99,13 +99,16 @@ def analyse(
     raw = text or ""
     text = normalize(raw)[:MAX_MESSAGE_CHARS]
     typed = words(text)
-    tokens = lexicon.rewrite(typed)
+    # A message typed with accents is taken as spelled ("sao" is "sao", not "sáo"); without any,
+    # every word may be any accented word that folds to it.
+    exact = any(not is_bare(t) for t in typed)
+    tokens = lexicon.rewrite(typed, exact=exact)
     folded = tuple(fold_word(t) for t in tokens)
-    asked = lexicon.question_mask(tokens)
+    asked = lexicon.question_mask(tokens, exact=exact)
     content = tuple(
         i
         for i, t in enumerate(tokens)
-        if not asked[i] and not lexicon.is_stop(t, name_words=name_words) and not t.isdigit()
+        if not asked[i] and not lexicon.is_stop(t, exact=exact, name_words=name_words) and not t.isdigit()
     )
     return Query(
         raw=raw,
@@ -113,12 +116,12 @@ def analyse(
         tokens=tuple(tokens),
         folded=folded,
         content=content,
-        has_accents=any(not is_bare(t) for t in typed),
-        cues=_cues(lexicon, tokens),
-        variants=_values(lexicon, VARIANT, tokens),
-        subjects=_values(lexicon, SUBJECT, tokens),
-        levels=_values(lexicon, LEVEL, tokens),
-        ages=_ages(lexicon, tokens, folded),
+        has_accents=exact,
+        cues=_cues(lexicon, tokens, exact),
+        variants=_values(lexicon, VARIANT, tokens, exact),
+        subjects=_values(lexicon, SUBJECT, tokens, exact),
+        levels=_values(lexicon, LEVEL, tokens, exact),
+        ages=_ages(lexicon, tokens, folded, exact),
         codes=tuple(dict.fromkeys(_PROCEDURE_CODE.findall(text))),
         application_code=find_application_code(text),
         tracking_code=find_tracking_code(text),
@@ -127,12 +130,12 @@ def analyse(
     )
 
 
-def _values(lexicon: Lexicon, kind: str, tokens: list[str]) -> tuple[str, ...]:
-    return tuple(dict.fromkeys(m.phrase.value for m in lexicon.find(kind, tokens)))
+def _values(lexicon: Lexicon, kind: str, tokens: list[str], exact: bool) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(m.phrase.value for m in lexicon.find(kind, tokens, exact=exact)))
 
 
-def _cues(lexicon: Lexicon, tokens: list[str]) -> tuple[Fact, ...]:
-    matches = sorted(lexicon.find(CUE, tokens), key=lambda m: (m.start, -m.end))
+def _cues(lexicon: Lexicon, tokens: list[str], exact: bool) -> tuple[Fact, ...]:
+    matches = sorted(lexicon.find(CUE, tokens, exact=exact), key=lambda m: (m.start, -m.end))
     return tuple(dict.fromkeys(_FACTS[m.phrase.value] for m in matches if m.phrase.value in _FACTS))
 
 
@@ -141,9 +144,9 @@ def _concern(lexicon: Lexicon, tokens: list[str]) -> Concern | None:
     return next((c for c in _CONCERN_ORDER if c.value in found), None)
 
 
-def _ages(lexicon: Lexicon, tokens: list[str], folded: tuple[str, ...]) -> tuple[AgeHint, ...]:
+def _ages(lexicon: Lexicon, tokens: list[str], folded: tuple[str, ...], exact: bool) -> tuple[AgeHint, ...]:
     """Ages with their qualifier from the lexicon ("dưới 14 tuổi" is ``<``; a bare "10 tuổi" is ``=``)."""
-    qualifiers = {m.end: m.phrase.value for m in lexicon.find(AGE, tokens)}
+    qualifiers = {m.end: m.phrase.value for m in lexicon.find(AGE, tokens, exact=exact)}
     hints: list[AgeHint] = []
     for i, t in enumerate(folded):
         if t.isdigit() and i + 1 < len(folded) and folded[i + 1] == "tuoi":

@@ -2,7 +2,8 @@
 
 Two small models: a LambdaMART ranker (LightGBM) scores each (question, candidate) pair, trained on
 which candidate is right among the candidates of each labelled question; a logistic regression turns
-the best and second-best group scores into the probability that the best group is right. Thresholds on that probability, fitted on a development split, decide between answering,
+the best and second-best group scores, and the best candidate's own evidence, into the probability
+that the best group is right. Thresholds on that probability, fitted on a development split, decide between answering,
 asking back ("Có phải bạn hỏi về …?") and saying it is not in our data.
 """
 
@@ -15,7 +16,7 @@ from dataclasses import dataclass, field
 
 import lightgbm as lgb
 import numpy as np
-from sklearn.linear_model import LogisticRegression
+from sklearn.ensemble import HistGradientBoostingClassifier
 from threadpoolctl import ThreadpoolController
 
 from bot.understanding.features import FEATURES
@@ -23,7 +24,11 @@ from bot.understanding.features import FEATURES
 ANSWER, CLARIFY, ABSTAIN = "answer", "clarify", "abstain"
 # Scoring a few dozen rows: OpenMP's thread start-up costs a hundred times the work itself.
 _THREADS = ThreadpoolController()
-CALIBRATION_FEATURES = ("top", "second", "gap", "third", "q_len", "q_unknown", "q_empty", "q_context", "n_groups")
+CALIBRATION_FEATURES = (
+    "top", "second", "gap", "third", "q_len", "q_unknown", "q_empty", "q_context", "n_groups",
+    # the best candidate's own evidence: what of the question it leaves unexplained, how much it covers
+    "unexplained_idf", "unexplained_n", "q_cov", "name_cov", "subject_missing", "variant_missing",
+)
 
 
 @dataclass(frozen=True)
@@ -40,7 +45,7 @@ class Ranker:
     """A trained ranker; ``features`` records the feature order it was trained with."""
 
     model: lgb.LGBMRanker
-    calibrator: LogisticRegression | None
+    calibrator: HistGradientBoostingClassifier | None
     thresholds: Thresholds = field(default_factory=Thresholds)
     features: tuple[str, ...] = FEATURES
     report: dict = field(default_factory=dict)
@@ -52,12 +57,13 @@ class Ranker:
         with _THREADS.limit(limits=1, user_api="openmp"):
             return np.asarray(self.model.predict(rows, num_threads=1), dtype=np.float32)
 
-    def confidence(self, group_scores: Sequence[float], query_row: np.ndarray | None) -> float:
-        """Calibrated probability that the best group is right."""
-        x = calibration_row(group_scores, query_row)
+    def confidence(self, group_scores: Sequence[float], best_row: np.ndarray | None) -> float:
+        """Calibrated probability that the best group is right (``best_row``: its best candidate's features)."""
+        x = calibration_row(group_scores, best_row)
         if self.calibrator is None:
             return float(x[0])
-        return float(self.calibrator.predict_proba(x.reshape(1, -1))[0, 1])
+        with _THREADS.limit(limits=1, user_api="openmp"):
+            return float(self.calibrator.predict_proba(x.reshape(1, -1))[0, 1])
 
     def dumps(self) -> bytes:
         buffer = io.BytesIO()
@@ -72,15 +78,13 @@ class Ranker:
         return ranker
 
 
-def calibration_row(group_scores: Sequence[float], query_row: np.ndarray | None) -> np.ndarray:
-    """Features of a whole question for the calibrator (group scores best first, query features)."""
+def calibration_row(group_scores: Sequence[float], best_row: np.ndarray | None) -> np.ndarray:
+    """Features of a whole question for the calibrator: group scores best first, the question's and
+    the best candidate's features."""
     s = list(group_scores) + [0.0, 0.0, 0.0]
-    q = dict(zip(FEATURES, query_row, strict=True)) if query_row is not None else {}
-    return np.array(
-        [s[0], s[1], s[0] - s[1], s[2], q.get("q_len", 0.0), q.get("q_unknown", 0.0), q.get("q_empty", 0.0),
-         q.get("q_context", 0.0), float(len(group_scores))],
-        dtype=np.float32,
-    )
+    q = dict(zip(FEATURES, best_row, strict=True)) if best_row is not None else {}
+    values = {"top": s[0], "second": s[1], "gap": s[0] - s[1], "third": s[2], "n_groups": float(len(group_scores))}
+    return np.array([values.get(name, q.get(name, 0.0)) for name in CALIBRATION_FEATURES], dtype=np.float32)
 
 
 def new_model(seed: int = 0) -> lgb.LGBMRanker:
@@ -90,5 +94,9 @@ def new_model(seed: int = 0) -> lgb.LGBMRanker:
     )
 
 
-def new_calibrator() -> LogisticRegression:
-    return LogisticRegression(C=1.0, max_iter=1000)
+def new_calibrator() -> HistGradientBoostingClassifier:
+    """Small and regularised: a few thousand out-of-fold questions fit it."""
+    return HistGradientBoostingClassifier(
+        max_iter=150, learning_rate=0.05, max_leaf_nodes=15, min_samples_leaf=20, l2_regularization=1.0,
+        random_state=0,
+    )

@@ -17,8 +17,9 @@ from bot.understanding.query import Query
 from bot.understanding.ranker import ABSTAIN, ANSWER, CLARIFY, Ranker, Thresholds
 
 MAX_CHOICES = 4
-# A group member is answered with the leader when its score is at least this share of the leader's.
-MEMBER_SHARE = 0.6
+# A group member (the same procedure at another level) is answered with the leader when its score
+# is this close: ranker scores are log-odds-like, retrieval scores lie in 0..1.
+RANKER_MEMBER_GAP, HEURISTIC_MEMBER_GAP = 1.0, 0.15
 
 
 @dataclass(frozen=True)
@@ -66,7 +67,9 @@ def score_candidates(
     return retrieved, rows, scores
 
 
-def group_scores(index: ProcedureIndex, retrieved: Retrieved, scores: np.ndarray) -> list[GroupScore]:
+def group_scores(
+    index: ProcedureIndex, retrieved: Retrieved, scores: np.ndarray, *, gap: float = RANKER_MEMBER_GAP
+) -> list[GroupScore]:
     by_group: dict[str, list[tuple[float, int]]] = {}
     for p, s in zip(retrieved.candidates, scores, strict=True):
         by_group.setdefault(index.group[p], []).append((float(s), p))
@@ -74,7 +77,7 @@ def group_scores(index: ProcedureIndex, retrieved: Retrieved, scores: np.ndarray
     for key, members in by_group.items():
         members.sort(key=lambda m: (-m[0], index.docs[m[1]].code))
         lead = members[0][0]
-        codes = tuple(index.docs[p].code for s, p in members if s >= MEMBER_SHARE * lead)
+        codes = tuple(index.docs[p].code for s, p in members if s >= lead - gap)
         groups.append(GroupScore(key, codes, index.docs[members[0][1]].name, lead))
     groups.sort(key=lambda g: -g.score)
     return groups
@@ -84,7 +87,7 @@ def resolve(index: ProcedureIndex, ranker: Ranker | None, query: Query, context:
     """Rank the procedures the question may mean and decide whether to answer, ask or abstain."""
     typed = [c for c in query.codes if c in index.by_code]
     retrieved, rows, scores = score_candidates(index, ranker, query, context or Context())
-    groups = group_scores(index, retrieved, scores)
+    groups = group_scores(index, retrieved, scores, gap=RANKER_MEMBER_GAP if ranker else HEURISTIC_MEMBER_GAP)
     if typed:
         p = index.by_code[typed[0]]
         lead = GroupScore(index.group[p], (typed[0],), index.docs[p].name, 1.0)
@@ -92,9 +95,9 @@ def resolve(index: ProcedureIndex, ranker: Ranker | None, query: Query, context:
     if not groups:
         return Resolution()
     thresholds = ranker.thresholds if ranker is not None else Thresholds()
-    query_row = rows[0] if rows.shape[0] else None
+    best_row = rows[int(np.argmax(scores))] if rows.shape[0] else None
     if ranker is not None:
-        confidence = ranker.confidence([g.score for g in groups], query_row)
+        confidence = ranker.confidence([g.score for g in groups], best_row)
     else:
         second = groups[1].score if len(groups) > 1 else 0.0
         confidence = float(groups[0].score) * min(1.0, 2.0 * (groups[0].score - second) + 0.5)

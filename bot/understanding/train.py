@@ -2,9 +2,8 @@
 
     python -m bot.understanding.train            # from the database; stores the ranker there
 
-Examples are split by a hash of their text: most train the pair classifier, the rest (the
-development split) fit the calibrator and the thresholds, so that the thresholds are measured on
-questions the classifier never saw.
+The calibrator and the thresholds are fitted on out-of-fold scores: every labelled question is
+scored by a ranker trained without it, so the thresholds are measured on questions it never saw.
 """
 
 from __future__ import annotations
@@ -16,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
+from sklearn.model_selection import cross_val_predict
 
 from bot.understanding.features import FEATURES
 from bot.understanding.generate import Labelled
@@ -59,12 +59,6 @@ def featurise(index: ProcedureIndex, examples: Sequence[Labelled]) -> list[Featu
         labels = np.array([g in gold_groups for g in groups], dtype=np.int8)
         out.append(Featurised(ex, rows, labels, groups, gold_groups))
     return out
-
-
-def is_dev(text: str, share: float) -> bool:
-    """Stable split by the text's hash."""
-    h = int(hashlib.sha1(text.encode("utf-8")).hexdigest()[:8], 16)
-    return (h % 1000) < share * 1000
 
 
 @dataclass
@@ -113,7 +107,7 @@ def _dev_outcomes(ranker: Ranker, items: Sequence[Featurised]) -> tuple[np.ndarr
         for g, s in zip(f.groups, scores, strict=True):
             best[g] = max(best.get(g, 0.0), float(s))
         ranked = sorted(best.items(), key=lambda kv: -kv[1])
-        x.append(calibration_row([s for _, s in ranked], f.rows[0]))
+        x.append(calibration_row([s for _, s in ranked], f.rows[int(np.argmax(scores))]))
         right = bool(f.gold_groups) and ranked[0][0] in f.gold_groups
         y.append(int(right))
         top = [g for g, s in ranked[:4] if s >= ranker.thresholds.candidate] or [ranked[0][0]]
@@ -122,58 +116,72 @@ def _dev_outcomes(ranker: Ranker, items: Sequence[Featurised]) -> tuple[np.ndarr
 
 
 def fit_thresholds(outcomes: Sequence[DevOutcome], confidences: np.ndarray) -> Thresholds:
-    """The lowest answer threshold meeting TARGET_PRECISION, and a clarify threshold below it."""
+    """The lowest answer threshold meeting TARGET_PRECISION, and a clarify threshold below which the
+    right procedure is rarely among the choices (there, saying "not in our data" is more honest)."""
     order = np.argsort(-confidences)
     answer = 0.99
     right = 0
     for n, i in enumerate(order, 1):
         right += outcomes[i].top_right
-        if n >= 20 and right / n >= TARGET_PRECISION:
+        if n >= 30 and right / n >= TARGET_PRECISION:
             answer = float(confidences[i])
     answer = min(max(answer, 0.5), 0.99)
-    # Clarify when the right procedure is usually among the choices.
+    below = [i for i in order if confidences[i] < answer]
     clarify = answer
-    for c in np.linspace(answer, 0.02, 50):
-        band = [o for o, conf in zip(outcomes, confidences, strict=True) if c <= conf < answer]
-        if band and sum(o.in_choices for o in band) / len(band) < TARGET_CLARIFY_RECALL:
+    window = 40
+    for k in range(len(below)):
+        recent = below[max(0, k - window + 1) : k + 1]
+        if len(recent) >= 10 and sum(outcomes[i].in_choices for i in recent) / len(recent) < TARGET_CLARIFY_RECALL:
             break
-        clarify = float(c)
+        clarify = float(confidences[below[k]])
     return Thresholds(answer=answer, clarify=min(clarify, answer))
 
 
-def fit(index: ProcedureIndex, examples: Sequence[Labelled], *, dev_share: float = 0.25, seed: int = 0) -> Ranker:
-    """Train the pair classifier, the calibrator and the thresholds from labelled questions."""
+FOLDS = 3
+
+
+def _fold(f: Featurised) -> int:
+    return int(hashlib.sha1(f.example.text.encode("utf-8")).hexdigest()[:8], 16) % FOLDS
+
+
+def fit(index: ProcedureIndex, examples: Sequence[Labelled], *, seed: int = 0) -> Ranker:
+    """Train the pair ranker, the calibrator and the thresholds from labelled questions."""
     started = time.monotonic()
-    data = featurise(index, examples)
-    train = [f for f in data if not is_dev(f.example.text, dev_share)]
-    dev = [f for f in data if is_dev(f.example.text, dev_share)]
-    ranker = fit_featurised(train, dev, seed=seed)
+    ranker = fit_featurised(featurise(index, examples), seed=seed)
     ranker.report["examples"] = len(examples)
     ranker.report["seconds"] = round(time.monotonic() - started, 1)
     return ranker
 
 
-def fit_featurised(train: Sequence[Featurised], dev: Sequence[Featurised], *, seed: int = 0) -> Ranker:
-    """Classifier on ``train``; calibrator and thresholds on ``dev`` (questions it never saw)."""
-    x, y, sizes = _stack(train)
-    model = new_model(seed)
-    model.fit(x, y, group=sizes)
-    ranker = Ranker(model=model, calibrator=None)
-    cx, cy, outcomes = _dev_outcomes(ranker, dev)
+def fit_featurised(items: Sequence[Featurised], *, seed: int = 0) -> Ranker:
+    """The ranker on every question; the calibrator and thresholds on out-of-fold scores.
+
+    Each question is scored by a ranker that never saw it (three folds), so the confidence the
+    calibrator learns, and the thresholds fitted on it, hold for questions nobody labelled.
+    """
+    xs, ys, outcomes = [], [], []
+    for k in range(FOLDS):
+        x, y, sizes = _stack([f for f in items if _fold(f) != k])
+        model = new_model(seed)
+        model.fit(x, y, group=sizes)
+        cx, cy, outs = _dev_outcomes(Ranker(model=model, calibrator=None), [f for f in items if _fold(f) == k])
+        xs.append(cx)
+        ys.append(cy)
+        outcomes += outs
+    cx, cy = np.vstack(xs), np.concatenate(ys)
+    x, y, sizes = _stack(items)
+    final = new_model(seed)
+    final.fit(x, y, group=sizes)
+    ranker = Ranker(model=final, calibrator=None)
+    confidences = cx[:, 0]
     if len(set(cy.tolist())) == 2:
-        calibrator = new_calibrator()
-        calibrator.fit(cx, cy)
-        ranker.calibrator = calibrator
-    confidences = np.zeros(len(outcomes), dtype=np.float32)
-    if ranker.calibrator is not None and len(cx):
-        confidences = ranker.calibrator.predict_proba(cx)[:, 1].astype(np.float32)
-    elif len(cx):
-        confidences = cx[:, 0]
+        ranker.calibrator = new_calibrator().fit(cx, cy)
+        confidences = cross_val_predict(new_calibrator(), cx, cy, cv=FOLDS, method="predict_proba")[:, 1]
     ranker.thresholds = fit_thresholds(outcomes, confidences)
     report = TrainReport(
-        train_questions=len(train),
-        dev_questions=len(dev),
-        retrieval_recall=float(np.mean([float(f.labels.any()) for f in [*train, *dev] if f.example.gold] or [0.0])),
+        train_questions=len(items),
+        dev_questions=len(outcomes),
+        retrieval_recall=float(np.mean([float(f.labels.any()) for f in items if f.example.gold] or [0.0])),
         top1=float(np.mean([float(o.top_right) for o in outcomes if o.has_gold] or [0.0])),
         thresholds=ranker.thresholds,
     )
