@@ -104,8 +104,8 @@ def understood_template(seeded_template: Path, tmp_path_factory: pytest.TempPath
     Trained once and cached under models/test-cache while its inputs stay the same.
     """
     from bot.understanding import store
-    from bot.understanding.resources import build
     from bot.understanding.generate import generate, load_labelled
+    from bot.understanding.resources import build
     from bot.understanding.train import fit
 
     path = tmp_path_factory.mktemp("understood") / "understood.db"

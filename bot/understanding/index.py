@@ -205,7 +205,8 @@ class ProcedureIndex:
         secondary = [self._form_tokens(f"{d.field} {d.secondary}", question=False) for d in self.docs]
         self._bm25_secondary = _bm25([[fold_word(t) for t in s] for s in secondary])
         self._char = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 4), min_df=1, sublinear_tf=True, dtype=np.float32)
-        self._char_matrix = self._char.fit_transform([" ".join(f.folded) for f in self.forms])
+        # An empty knowledge base still needs a vocabulary to transform questions with.
+        self._char_matrix = self._char.fit_transform([" ".join(f.folded) for f in self.forms] or ["_"])[: len(self.forms)]
 
     @property
     def size(self) -> int:
@@ -258,7 +259,7 @@ class ProcedureIndex:
         terms_f = _terms(folded)
         typed_accented = [a for a in accented if not is_bare(a)]
         zeros = np.zeros(len(self.docs), dtype=np.float32)
-        if not terms_f:
+        if not terms_f or not self.forms:
             return Retrieved(query, terms_f, corrected, list(dict.fromkeys(extra)), zeros, zeros, zeros, zeros)
         form_f = self._bm25_folded.get_scores(terms_f)
         form_a = self._bm25_accented.get_scores(_terms(accented)) if typed_accented else np.zeros_like(form_f)
@@ -284,10 +285,10 @@ class ProcedureIndex:
         )
 
 
-def _bm25(corpus: list[list[str]]) -> bm25s.BM25:
+def _bm25(corpus: list[list[str]]) -> _Scorer:
+    # bm25s needs at least one document, and one token per document.
     index = bm25s.BM25(k1=1.2, b=0.75)
-    # bm25s needs at least one token per document.
-    index.index([doc or ["_"] for doc in corpus], show_progress=False)
+    index.index([doc or ["_"] for doc in corpus] or [["_"]], show_progress=False)
     return _Scorer(index, corpus)
 
 
@@ -301,6 +302,6 @@ class _Scorer:
 
     def get_scores(self, terms: list[str]) -> np.ndarray:
         known = [t for t in terms if t in self.vocab]
-        if not known:
+        if not known or not self.size:
             return np.zeros(self.size, dtype=np.float32)
         return np.asarray(self.index.get_scores(known), dtype=np.float32)

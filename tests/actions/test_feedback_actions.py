@@ -9,7 +9,6 @@ from typing import Any
 
 import pytest
 import yaml
-from actions.faq import ActionAnswerFaq
 from rasa_sdk import Tracker
 from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
@@ -342,13 +341,13 @@ async def test_after_the_status_form_the_lookup_slots_are_forgotten() -> None:
 
 
 async def test_a_code_sent_to_the_wrong_flow_is_handed_to_the_right_one() -> None:
-    faq = await ActionAnswerFaq().run(
+    faq = await ActionAnswerQuestion().run(
         CollectingDispatcher(), tracker("PA-7K3Q-M2XD 0905123456", intent="ask_one_stop"), DOMAIN
     )
     assert faq == [FollowupAction("petition_status_form")]
     app = await ActionApplicationStatus().run(CollectingDispatcher(), tracker("tra cứu PA-7K3Q-M2XD"), DOMAIN)
     assert app == [FollowupAction("petition_status_form")]
-    faq2 = await ActionAnswerFaq().run(
+    faq2 = await ActionAnswerQuestion().run(
         CollectingDispatcher(), tracker("hồ sơ 000.00.23.H56-250101-0001"), DOMAIN
     )
     assert faq2 == [FollowupAction("action_application_status")]
@@ -400,7 +399,7 @@ async def test_faq_answer_with_source_and_misprint_note(database: Engine) -> Non
             )
         )
     d = CollectingDispatcher()
-    await ActionAnswerFaq().run(
+    await ActionAnswerQuestion().run(
         d, tracker("theo nghị định 20/2018 bao lâu thì trả lời phản ánh", intent="ask_feedback_info"), DOMAIN
     )
     reply = texts(d)[0]
@@ -411,17 +410,8 @@ async def test_faq_answer_with_source_and_misprint_note(database: Engine) -> Non
     )
 
 
-async def test_faq_without_a_match_hands_over_to_the_procedure_answer(
-    database: Engine, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    seen: list[str] = []
-
-    async def procedure_answer(self, dispatcher, tracker, domain):  # type: ignore[no-untyped-def]
-        seen.append(tracker.latest_message["text"])
-        dispatcher.utter_message(text="procedure answer")
-        return []
-
-    monkeypatch.setattr(ActionAnswerQuestion, "run", procedure_answer)
+async def test_a_one_stop_question_with_no_entry_says_it_is_not_in_our_data(database: Engine) -> None:
     d = CollectingDispatcher()
-    await ActionAnswerFaq().run(d, tracker("đăng ký tạm trú cần giấy tờ gì", intent="ask_one_stop"), DOMAIN)
-    assert seen == ["đăng ký tạm trú cần giấy tờ gì"] and texts(d) == ["procedure answer"]
+    await ActionAnswerQuestion().run(d, tracker("ủy ban có làm việc ngày thứ bảy không", intent="ask_one_stop"), DOMAIN)
+    assert len(texts(d)) == 1
+    assert "dichvucong.gov.vn" in texts(d)[0] and "mã " not in texts(d)[0]
