@@ -13,7 +13,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from bot.analytics.models import RATING_DOWN, RATING_UP
 from bot.analytics.ratings import read_handle, reason_buttons, store_rating
-from bot.knowledge.db import session_scope
+from bot.db import session_scope
 
 logger = logging.getLogger(__name__)
 

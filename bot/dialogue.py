@@ -22,8 +22,8 @@ from bot import clock
 from bot.analytics import record_turn, record_unanswered
 from bot.answers.compose import answer as compose_answer
 from bot.answers.facts import FACT_LABELS, INTENT_FACTS, Fact
+from bot.db import session_scope
 from bot.feedback.info import MISPRINT_NOTE, mentions_misprinted_decree
-from bot.knowledge.db import session_scope
 from bot.knowledge.repository import ProcedureFacts, get_procedures
 from bot.safety import Concern
 from bot.settings import get_settings

@@ -5,8 +5,7 @@ from __future__ import annotations
 from alembic import context
 
 import bot.models_registry  # noqa: F401  (imports every model module so metadata is complete)
-from bot.knowledge.db import get_engine
-from bot.knowledge.models import Base
+from bot.db import Base, get_engine
 
 target_metadata = Base.metadata
 

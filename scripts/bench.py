@@ -35,10 +35,11 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bot.knowledge import db  # noqa: E402
-from bot.knowledge.migrate import upgrade_to_head  # noqa: E402
-from bot.knowledge.repository import build_index  # noqa: E402
 from bot.knowledge.search import IndexedProcedure, ProcedureIndex, ProcedureName, base_name  # noqa: E402
+
+from bot import db  # noqa: E402
+from bot.db import upgrade_to_head  # noqa: E402
+from bot.knowledge.repository import build_index  # noqa: E402
 from bot.knowledge.seed import load_seed  # noqa: E402
 from bot.settings import get_settings  # noqa: E402
 from tests.production.load import QUESTIONS, run_load, summarise  # noqa: E402

@@ -24,7 +24,7 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.knowledge.db import session_scope  # noqa: E402
+from bot.db import session_scope  # noqa: E402
 from bot.text.normalize import fold  # noqa: E402
 from bot.understanding.generate import FACTS, Labelled, generate, load_labelled  # noqa: E402
 from bot.understanding.resources import build  # noqa: E402

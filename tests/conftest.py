@@ -1,6 +1,6 @@
 """Shared fixtures: a migrated SQLite database per test, empty or loaded from the project's seed.
 
-Each template is built once per session; tests get a copy, used by bot.knowledge.db for that test.
+Each template is built once per session; tests get a copy, used by bot.db for that test.
 """
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ import pytest
 # Tests read what they just wrote: a staff edit rebuilds the indexes before the next answer.
 os.environ.setdefault("UNDERSTANDING_SYNC_REBUILD", "1")
 
-from bot.knowledge import db  # noqa: E402
-from bot.knowledge.migrate import upgrade_to_head  # noqa: E402
+from bot import db  # noqa: E402
+from bot.db import upgrade_to_head  # noqa: E402
 from bot.knowledge.seed import load_seed  # noqa: E402
 from tests.shared_data import require_shared  # noqa: E402
 

@@ -9,7 +9,7 @@ from alembic.migration import MigrationContext
 from sqlalchemy.engine import Connection
 
 import bot.models_registry  # noqa: F401  (every table)
-from bot.knowledge.models import Base
+from bot.db import Base
 
 
 def table_of(diff: Any, tables: set[str] | None = None) -> str | None:

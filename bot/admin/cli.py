@@ -18,7 +18,7 @@ from pathlib import Path
 from bot.admin import editing, transfer
 from bot.admin.models import ROLES
 from bot.admin.users import UserError, create_user
-from bot.knowledge.db import session_scope
+from bot.db import session_scope
 
 logger = logging.getLogger("bot.admin.cli")
 CLI_USER = "cli"
@@ -89,7 +89,7 @@ def cmd_create_user(args: argparse.Namespace) -> int:
     with session_scope() as session:
         user = create_user(session=session, username=args.username, password=password, role=args.role,
                            full_name=args.full_name)
-        from bot.admin import audit
+        from bot import audit
 
         audit.record(session=session, username=args.user, action="create", entity="user", entity_id=user.username,
                      summary=f"Tạo tài khoản {user.username} ({user.role}) bằng dòng lệnh", after=audit.snapshot(user))

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.admin import audit
+from bot import audit
 from bot.knowledge.models import (
     CHANNELS,
     FEE_AMOUNT,

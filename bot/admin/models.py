@@ -11,7 +11,7 @@ from sqlalchemy import Boolean, Column, DateTime, ForeignKey, Integer, String, T
 from sqlalchemy.orm import Mapped
 
 from bot.analytics.models import UnansweredQuestion  # noqa: F401  (registers the table)
-from bot.knowledge.models import Base
+from bot.db import Base
 from bot.training.models import TrainingExample, TrainingRun  # noqa: F401  (registers the tables)
 
 
@@ -53,19 +53,3 @@ class AdminSession(Base):
     csrf_token: Mapped[str] = Column(String(64), nullable=False)
     created_at: Mapped[dt.datetime] = Column(DateTime, nullable=False, default=_now)
     expires_at: Mapped[dt.datetime] = Column(DateTime, nullable=False)
-
-
-class AuditEntry(Base):
-    """Who changed what and when, with the values before and after (JSON)."""
-
-    __tablename__ = "audit_log"
-
-    id: Mapped[int] = Column(Integer, primary_key=True)
-    at: Mapped[dt.datetime] = Column(DateTime, nullable=False, default=_now, index=True)
-    username: Mapped[str] = Column(String(100), nullable=False, default="")
-    action: Mapped[str] = Column(String(40), nullable=False)  # create / update / delete / import / ...
-    entity: Mapped[str] = Column(String(60), nullable=False)  # table-ish name: procedure, channel_option...
-    entity_id: Mapped[str] = Column(String(100), nullable=False, default="")
-    summary: Mapped[str] = Column(Text, nullable=False, default="")
-    before_json: Mapped[str] = Column(Text, nullable=False, default="")
-    after_json: Mapped[str] = Column(Text, nullable=False, default="")

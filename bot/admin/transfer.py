@@ -22,7 +22,7 @@ from openpyxl import Workbook, load_workbook
 from sqlalchemy import Boolean, Date, DateTime, Float, Integer, select
 from sqlalchemy.orm import Session, selectinload
 
-from bot.admin import audit
+from bot import audit
 from bot.knowledge.models import (
     Alias,
     ChannelOption,

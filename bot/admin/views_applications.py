@@ -16,7 +16,7 @@ from bot.admin.web import current_user, redirect, render, requires
 from bot.applications.loading import LoadError, load_file, recent_imports, template_csv
 from bot.applications.models import ApplicationStatusRecord
 from bot.applications.replies import VIETNAM_TIME
-from bot.knowledge.db import session_scope
+from bot.db import session_scope
 from bot.settings import get_settings
 
 logger = logging.getLogger(__name__)

@@ -18,7 +18,7 @@ from bot.admin.web import (
     set_cookie,
     url,
 )
-from bot.knowledge.db import session_scope
+from bot.db import session_scope
 from bot.settings import get_settings
 
 logger = logging.getLogger(__name__)

@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from bot.admin.web import render, requires, url
 from bot.analytics import charts, dashboard
 from bot.analytics.models import STATUS_OPEN, UnansweredQuestion
-from bot.knowledge.db import session_scope
+from bot.db import session_scope
 from bot.knowledge.models import Alias, FaqEntry, Procedure
 
 routes = web.RouteTableDef()

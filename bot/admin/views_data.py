@@ -11,11 +11,12 @@ from pathlib import Path
 from aiohttp import BodyPartReader, web
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot.admin import audit, transfer
+from bot import audit
+from bot.admin import transfer
 from bot.admin.models import ROLE_ADMIN
 from bot.admin.security import tokens_equal
 from bot.admin.web import current_user, redirect, render, requires
-from bot.knowledge.db import session_scope
+from bot.db import session_scope
 
 logger = logging.getLogger(__name__)
 routes = web.RouteTableDef()

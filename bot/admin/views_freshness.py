@@ -6,7 +6,7 @@ from aiohttp import web
 
 from bot import clock
 from bot.admin.web import render, requires
-from bot.knowledge.db import session_scope
+from bot.db import session_scope
 from bot.knowledge.freshness import coverage, recent_runs, run_changes, stale_records
 from bot.knowledge.models import CHANGE_LABELS, SOURCE_LABELS
 from bot.settings import get_settings

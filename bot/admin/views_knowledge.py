@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from bot.admin import editing
 from bot.admin.web import current_user, redirect, render, requires
-from bot.knowledge.db import session_scope
+from bot.db import session_scope
 from bot.knowledge.models import (
     CHANNEL_LABELS,
     CHANNELS,

@@ -12,13 +12,13 @@ import io
 from aiohttp import web
 from sqlalchemy import func, or_, select
 
-from bot.admin import audit
+from bot import audit
 from bot.admin.models import User
 from bot.admin.web import current_user, redirect, render, requires
+from bot.db import session_scope
 from bot.feedback import handling, storage
 from bot.feedback.delivery import push_pending
 from bot.feedback.models import CLOSED_STATUSES, STATUS_LABELS, STATUS_STAFF_LABELS, Petition, PetitionEvent
-from bot.knowledge.db import session_scope
 
 routes = web.RouteTableDef()
 INTERNAL_PREFIX = "[nội bộ] "

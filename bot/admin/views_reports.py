@@ -6,10 +6,10 @@ import datetime as dt
 
 from aiohttp import web
 
-from bot.admin import audit
+from bot import audit
 from bot.admin.web import current_user, render, requires
+from bot.db import session_scope
 from bot.feedback.report import COUNT_COLUMNS, group_rows, list_rows, monthly_report, to_xlsx
-from bot.knowledge.db import session_scope
 
 routes = web.RouteTableDef()
 

@@ -15,7 +15,7 @@ from bot.admin import editing
 from bot.admin.models import ROLE_TRAINER
 from bot.admin.training_report import load_report, report_from_json
 from bot.admin.web import current_user, redirect, render, requires
-from bot.knowledge.db import session_scope
+from bot.db import session_scope
 from bot.training import runner
 from bot.training.examples import list_examples
 from bot.training.models import RUN_PROMOTED, TrainingExample, TrainingRun

@@ -10,7 +10,7 @@ from bot.admin.web import current_user, redirect, render, requires
 from bot.analytics.models import STATUS_DISMISSED, STATUS_RESOLVED
 from bot.analytics.store import close_questions, open_groups
 from bot.answers.facts import FACT_LABELS
-from bot.knowledge.db import session_scope
+from bot.db import session_scope
 from bot.knowledge.models import Procedure
 from bot.training.examples import ExampleError, add_example, known_intents
 from bot.understanding.editing import VocabularyError, label_questions

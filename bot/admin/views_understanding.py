@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from bot.admin.web import current_user, redirect, render, requires
 from bot.answers.facts import FACT_LABELS
-from bot.knowledge.db import session_scope
+from bot.db import session_scope
 from bot.understanding import editing
 from bot.understanding.lexicon import KIND_LABELS, KINDS, VALUE_LABELS
 from bot.understanding.models import LabelledQuestion, LexiconEntry

@@ -5,11 +5,11 @@ from __future__ import annotations
 from aiohttp import web
 from sqlalchemy import delete, select
 
-from bot.admin import audit
+from bot import audit
 from bot.admin.models import ROLE_ADMIN, ROLES, AdminSession, User
 from bot.admin.users import UserError, create_user, set_password
 from bot.admin.web import current_user, redirect, render, requires
-from bot.knowledge.db import session_scope
+from bot.db import session_scope
 
 routes = web.RouteTableDef()
 

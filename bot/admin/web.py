@@ -14,7 +14,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from bot.admin.models import ROLE_LABELS, ROLE_STAFF
 from bot.admin.security import LoginRateLimiter, tokens_equal
 from bot.admin.users import CurrentUser, load_session
-from bot.knowledge.db import session_scope
+from bot.db import session_scope
 from bot.settings import get_settings
 
 logger = logging.getLogger(__name__)

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from bot.analytics.identity import channel_of, sender_hash
 from bot.analytics.models import ConversationTurn
-from bot.knowledge.db import session_scope
+from bot.db import session_scope
 
 logger = logging.getLogger(__name__)
 

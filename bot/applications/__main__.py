@@ -15,7 +15,7 @@ from pathlib import Path
 
 from bot.applications.loading import LoadError, load_file, template_csv
 from bot.applications.lookup import answer
-from bot.knowledge.db import session_scope
+from bot.db import session_scope
 from bot.text.codes import find_application_code
 
 

@@ -21,7 +21,7 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.admin import audit
+from bot import audit
 from bot.applications.models import ApplicationImport, ApplicationStatusRecord
 from bot.applications.provider import SOURCE_STAFF, ApplicationStatus, apply_status
 from bot.applications.records import FIELDS, StatusFormat, load_format, parse_record

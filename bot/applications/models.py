@@ -7,7 +7,8 @@ import datetime as dt
 from sqlalchemy import Column, Date, DateTime, Integer, String, Text
 from sqlalchemy.orm import Mapped
 
-from bot.knowledge.models import Base, _now
+from bot.db import Base
+from bot.db import now as _now
 
 STATUS_RECEIVED = "received"  # đã tiếp nhận
 STATUS_IN_PROGRESS = "in_progress"  # đang giải quyết

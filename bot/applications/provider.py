@@ -16,8 +16,8 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from bot.applications.models import APPLICATION_STATUSES, ApplicationStatusRecord
+from bot.db import session_scope
 from bot.feedback.storage import SessionFactory
-from bot.knowledge.db import session_scope
 
 SOURCE_STAFF = "staff"
 SOURCE_ONESTOP = "onestop"

@@ -16,10 +16,10 @@ import logging
 import sys
 from pathlib import Path
 
+from bot.db import session_scope
 from bot.feedback.delivery import push_pending
 from bot.feedback.storage import EXPORT_COLUMNS, delete_petition, export_rows, purge_expired
 from bot.feedback.tracking import parse_tracking_code
-from bot.knowledge.db import session_scope
 
 logger = logging.getLogger("bot.feedback")
 

@@ -20,8 +20,8 @@ from bot.channels.config import TelegramConfig, ZaloConfig, is_placeholder
 from bot.channels.render import TELEGRAM_LIMIT, ZALO_TEXT_LIMIT, split_text
 from bot.channels.zalo_api import ZaloApi, ZaloApiError
 from bot.channels.zalo_tokens import JsonFileTokenStore
+from bot.db import session_scope
 from bot.feedback import notices
-from bot.knowledge.db import session_scope
 
 logger = logging.getLogger(__name__)
 

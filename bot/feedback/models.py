@@ -7,7 +7,8 @@ import datetime as dt
 from sqlalchemy import Column, Date, DateTime, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, relationship
 
-from bot.knowledge.models import Base, _now
+from bot.db import Base
+from bot.db import now as _now
 
 # Petition statuses staff move a petition through; labels are what the citizen sees.
 STATUS_RECEIVED = "received"

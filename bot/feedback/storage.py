@@ -15,6 +15,7 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from bot.analytics.identity import channel_of, sender_hash
+from bot.db import session_scope
 from bot.feedback.deadlines import transfer_deadline
 from bot.feedback.models import (
     STATUS_ANSWERED,
@@ -27,7 +28,6 @@ from bot.feedback.models import (
 )
 from bot.feedback.tracking import new_tracking_code
 from bot.feedback.validation import KIND_EMAIL, KIND_PHONE, Contact
-from bot.knowledge.db import session_scope
 from bot.observability.pii import mask_pii
 from bot.settings import get_settings
 from bot.text.normalize import fold, normalize

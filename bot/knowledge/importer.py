@@ -385,8 +385,7 @@ def read_codes(path: Path | str) -> list[str]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from bot.knowledge.db import session_scope
-    from bot.knowledge.migrate import upgrade_to_head
+    from bot.db import session_scope, upgrade_to_head
 
     parser = argparse.ArgumentParser(
         description="Import procedure records (national catalogue, portal API or Quảng Trị list) into DATABASE_URL."

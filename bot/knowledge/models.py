@@ -12,37 +12,15 @@ from sqlalchemy import (
     Float,
     ForeignKey,
     Integer,
-    MetaData,
     String,
     Text,
     UniqueConstraint,
 )
-from sqlalchemy.orm import DeclarativeMeta, Mapped, registry, relationship
+from sqlalchemy.orm import Mapped, relationship
 
-# Stable constraint names so Alembic migrations work the same on SQLite and PostgreSQL.
-metadata = MetaData(
-    naming_convention={
-        "ix": "ix_%(column_0_label)s",
-        "uq": "uq_%(table_name)s_%(column_0_name)s",
-        "ck": "ck_%(table_name)s_%(constraint_name)s",
-        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-        "pk": "pk_%(table_name)s",
-    }
-)
-mapper_registry = registry(metadata=metadata)
+from bot.db import Base, now
 
-
-class Base(metaclass=DeclarativeMeta):
-    """Declarative base written out (not declarative_base()) so type checkers understand it."""
-
-    __abstract__ = True
-    registry = mapper_registry
-    metadata = mapper_registry.metadata
-    __init__ = mapper_registry.constructor
-
-
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+_now = now  # the default timestamp of every table here
 
 
 # Submission channels as the national portal names them.

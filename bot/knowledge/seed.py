@@ -258,8 +258,7 @@ def load_seed(*, session: Session, seed_dir: Path = SEED_DIR) -> SeedReport:
 
 
 def main() -> int:
-    from bot.knowledge.db import session_scope
-    from bot.knowledge.migrate import upgrade_to_head
+    from bot.db import session_scope, upgrade_to_head
 
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     upgrade_to_head()

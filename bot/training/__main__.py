@@ -71,7 +71,7 @@ def _open_run(args: argparse.Namespace, options: PipelineOptions) -> int | None:
     """The run row to record into: the worker's, or a new one for a command-line run (None without a DB)."""
     if args.run_id is not None:
         return int(args.run_id)
-    from bot.knowledge.db import session_scope
+    from bot.db import session_scope
 
     try:
         with session_scope() as session:

@@ -10,7 +10,7 @@ import yaml
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.admin import audit
+from bot import audit
 from bot.settings import PROJECT_ROOT
 from bot.text.normalize import fold, normalize
 from bot.training.models import TrainingExample

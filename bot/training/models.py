@@ -7,7 +7,7 @@ import datetime as dt
 from sqlalchemy import Boolean, Column, DateTime, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped
 
-from bot.knowledge.models import Base
+from bot.db import Base
 
 
 def _now() -> dt.datetime:

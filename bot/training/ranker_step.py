@@ -14,7 +14,7 @@ import logging
 import os
 from pathlib import Path
 
-from bot.knowledge.db import session_scope
+from bot.db import session_scope
 from bot.settings import PROJECT_ROOT
 from bot.training import gate
 from bot.training.pipeline import RunContext, Step

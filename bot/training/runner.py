@@ -173,7 +173,7 @@ class RunRecorder:
     def update(self, **values: Any) -> None:
         if self.run_id is None:
             return
-        from bot.knowledge.db import session_scope
+        from bot.db import session_scope
 
         try:
             with session_scope() as session:

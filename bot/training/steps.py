@@ -38,7 +38,7 @@ class ExportStep(Step):
         return "" if ctx.options.export_db else "bỏ qua theo yêu cầu (--no-export)"
 
     def run(self, ctx: RunContext, section: Section) -> None:
-        from bot.knowledge.db import session_scope
+        from bot.db import session_scope
         from bot.training.export import export_generated, write_empty_generated
 
         try:

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot.knowledge.db import session_scope
+from bot.db import session_scope
 from bot.settings import PROJECT_ROOT
 from bot.training import runner
 from bot.training.models import RUN_FAILED, RUN_RUNNING, TrainingRun

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.admin import audit
+from bot import audit
 from bot.answers.facts import Fact
 from bot.text.normalize import normalize
 from bot.understanding import store

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
-from bot.knowledge.db import session_scope
+from bot.db import session_scope
 from bot.settings import get_settings
 from bot.understanding import store
 from bot.understanding.index import ProcedureIndex

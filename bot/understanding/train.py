@@ -253,7 +253,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     import argparse
     import json
 
-    from bot.knowledge.db import session_scope
+    from bot.db import session_scope
     from bot.understanding import store
     from bot.understanding.resources import build
 

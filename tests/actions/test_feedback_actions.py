@@ -30,11 +30,11 @@ from actions.status import ActionApplicationStatus, ActionPetitionStatus, Valida
 from bot.applications.models import STATUS_LATE
 from bot.applications.provider import ApplicationStatus, upsert_status
 from bot.applications.replies import ASK_FOR_CODE, cannot_look_up_reply
+from bot.db import Base, reset_engine, session_scope
 from bot.feedback.consent import REFUSED_REPLY
 from bot.feedback.dialogue import FORM_SLOTS
 from bot.feedback.replies import CANCELLED, LOOKUP_CANCELLED, LOOKUP_REFUSED, STORE_FAILED
-from bot.knowledge.db import reset_engine, session_scope
-from bot.knowledge.models import Base, FaqEntry
+from bot.knowledge.models import FaqEntry
 from bot.settings import PROJECT_ROOT, get_settings
 
 DOMAIN: dict[str, Any] = yaml.safe_load((PROJECT_ROOT / "domain.yml").read_text(encoding="utf-8"))

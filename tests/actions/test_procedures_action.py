@@ -78,7 +78,7 @@ async def test_an_unanswered_question_is_stored_masked_for_staff(understood_kb):
     from sqlalchemy import select
 
     from bot.analytics.models import UnansweredQuestion
-    from bot.knowledge.db import session_scope
+    from bot.db import session_scope
 
     dispatcher = CollectingDispatcher()
     text = "thủ tục đăng ký thi hoa hậu cấp quốc tế, gọi tôi 0912345678"

@@ -12,9 +12,9 @@ from sqlalchemy.exc import OperationalError
 
 from actions import ratings
 from actions.ratings import ASK_WHERE, EXPIRED, FAILED, THANKS_REASON, THANKS_UP, ActionRateAnswer
+from bot import db
 from bot.analytics.models import AnswerRating
 from bot.analytics.ratings import REASONS, RatedAnswer, make_handle, rate_payload
-from bot.knowledge import db
 
 HANDLE = make_handle(RatedAnswer("procedure", "1.004194", "documents", "0011223344556677"))
 

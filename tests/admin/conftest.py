@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
+from bot import db
 from bot.admin.app import create_standalone_app
 from bot.admin.users import create_user
-from bot.knowledge import db
 from bot.knowledge.models import FEE_AMOUNT, ChannelOption, Procedure
 from tests.admin.admin_helpers import PASSWORD
 

@@ -7,9 +7,9 @@ import datetime as dt
 from aiohttp.test_utils import TestClient
 from sqlalchemy import select, update
 
+from bot import db
 from bot.admin.models import AdminSession
 from bot.admin.web import SESSION_COOKIE
-from bot.knowledge import db
 from bot.knowledge.models import ChannelOption
 from tests.admin.admin_helpers import PASSWORD, csrf_from, login
 

@@ -16,7 +16,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from bot.knowledge import db
+from bot import db
 from bot.knowledge.models import ChannelOption
 from bot.settings import PROJECT_ROOT
 from tests.admin.admin_helpers import PASSWORD, admin_change_fee

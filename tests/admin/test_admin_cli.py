@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from bot import db
 from bot.admin import cli
 from bot.admin.models import User
 from bot.admin.security import verify_password
 from bot.analytics import record_unanswered
-from bot.knowledge import db
 from bot.knowledge.models import ChannelOption, FaqEntry
 
 

@@ -10,10 +10,10 @@ from types import SimpleNamespace
 
 from aiohttp.test_utils import TestClient
 
+from bot import db
 from bot.analytics.ratings import RatedAnswer, store_rating
 from bot.analytics.turns import record_turn
 from bot.answers.facts import Fact
-from bot.knowledge import db
 from bot.training.models import TrainingRun
 from tests.admin.admin_helpers import login
 

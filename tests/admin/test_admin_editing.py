@@ -7,8 +7,8 @@ import json
 from aiohttp.test_utils import TestClient
 from sqlalchemy import select
 
-from bot.admin.models import AuditEntry
-from bot.knowledge import db
+from bot import db
+from bot.audit import AuditEntry
 from bot.knowledge.models import Alias, ChannelOption, Document, FaqEntry, Procedure
 from tests.admin.admin_helpers import login
 

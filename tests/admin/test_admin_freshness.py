@@ -7,10 +7,9 @@ from pathlib import Path
 
 from aiohttp.test_utils import TestClient
 
-from bot import clock
+from bot import clock, db
 from bot.answers.compose import answer
 from bot.answers.facts import Fact
-from bot.knowledge import db
 from bot.knowledge.importer import ImportReport, log_run
 from bot.knowledge.models import ChannelOption, Procedure
 from bot.knowledge.repository import get_procedures

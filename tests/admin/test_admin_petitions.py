@@ -7,11 +7,11 @@ import datetime as dt
 from aiohttp.test_utils import TestClient
 from sqlalchemy import select, update
 
-from bot.admin.models import AuditEntry
+from bot import db
+from bot.audit import AuditEntry
 from bot.feedback.models import Petition, PetitionEvent
 from bot.feedback.storage import PetitionDraft, submit_petition
 from bot.feedback.validation import KIND_PHONE, Contact
-from bot.knowledge import db
 from tests.admin.admin_helpers import login
 
 

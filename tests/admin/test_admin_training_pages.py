@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
+from bot import db
 from bot.admin.app import create_standalone_app
-from bot.knowledge import db
 from bot.training import runner
 from bot.training.models import TrainingRun
 from tests.admin.admin_helpers import login

@@ -12,9 +12,9 @@ from aiohttp import FormData
 from aiohttp.test_utils import TestClient
 from sqlalchemy import delete, select
 
+from bot import db
 from bot.admin import transfer
-from bot.admin.models import AuditEntry
-from bot.knowledge import db
+from bot.audit import AuditEntry
 from bot.knowledge.models import (
     Alias,
     ChannelOption,
@@ -184,8 +184,8 @@ async def test_portal_jsonl_upload_goes_through_the_knowledge_importer(
 
 
 def test_a_file_exported_before_the_fee_rule_columns_still_imports(database):
+    from bot import db as kdb
     from bot.admin import transfer
-    from bot.knowledge import db as kdb
 
     with kdb.session_scope() as s:
         rows = transfer.export_rows(session=s)

@@ -8,9 +8,9 @@ import pytest
 from aiohttp.test_utils import TestClient
 from sqlalchemy import select
 
+from bot import db
 from bot.analytics import record_unanswered
 from bot.analytics.models import UnansweredQuestion
-from bot.knowledge import db
 from bot.knowledge.models import Alias, FaqEntry
 from bot.training.models import TrainingExample
 from tests.admin.admin_helpers import login

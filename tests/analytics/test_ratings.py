@@ -9,6 +9,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy import select
 
 from actions.messages import send
+from bot import db
 from bot.analytics.models import AnswerRating
 from bot.analytics.ratings import (
     RatedAnswer,
@@ -20,7 +21,6 @@ from bot.analytics.ratings import (
 )
 from bot.answers.facts import Fact
 from bot.dialogue import Button, Reply
-from bot.knowledge import db
 
 ANSWER = RatedAnswer("procedure", "1.004222", "fee", "0123456789abcdef")
 

@@ -7,10 +7,10 @@ from pathlib import Path
 
 from sqlalchemy import select, update
 
+from bot import db
 from bot.analytics import record_unanswered
 from bot.analytics.models import STATUS_RESOLVED, UnansweredQuestion
 from bot.analytics.store import close_questions, open_groups
-from bot.knowledge import db
 
 
 def test_record_masks_and_folds(database: Path) -> None:

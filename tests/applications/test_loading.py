@@ -11,12 +11,12 @@ from openpyxl import Workbook
 from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 
-from bot.admin.models import AuditEntry
 from bot.applications.loading import LoadError, load_file, template_csv
 from bot.applications.models import ApplicationImport, ApplicationStatusRecord
 from bot.applications.provider import DatabaseStatusProvider
 from bot.applications.records import load_format, parse_date, parse_record
-from bot.knowledge.db import session_scope
+from bot.audit import AuditEntry
+from bot.db import session_scope
 
 A, B, C = "000.00.23.H56-261120-0001", "000.00.23.H56-261120-0002", "000.31.20.H56-261121-0042"
 NOW = dt.datetime(2026, 11, 26, 2, 0)

@@ -15,7 +15,7 @@ from sqlalchemy.engine import Engine
 from bot.applications import lookup
 from bot.applications.onestop import OneStopConfigError, OneStopProvider
 from bot.applications.provider import ApplicationLookupError, ApplicationStatus, upsert_status
-from bot.knowledge.db import session_scope
+from bot.db import session_scope
 from bot.settings import get_settings
 
 TOKEN = "mot-cua-token"

@@ -13,7 +13,7 @@ from bot.applications.provider import (
     DatabaseStatusProvider,
     upsert_status,
 )
-from bot.knowledge.db import session_scope
+from bot.db import session_scope
 
 CODE = "000.00.23.H56-250101-0001"
 

@@ -9,11 +9,11 @@ from sqlalchemy import select
 
 from bot.analytics.ratings import RatedAnswer, rating_buttons
 from bot.channels.rating_replies import TYPED_HINT
+from bot.db import session_scope
 from bot.feedback import handling
 from bot.feedback.models import Petition
 from bot.feedback.storage import PetitionDraft, submit_petition
 from bot.feedback.validation import KIND_PHONE, Contact
-from bot.knowledge.db import session_scope
 from tests.channels.test_telegram_bridge import (  # noqa: F401  (fixtures)
     CHAT_ID,
     app_factory,

@@ -9,8 +9,7 @@ import pytest
 from sqlalchemy.engine import Engine
 
 import bot.models_registry  # noqa: F401  (every table)
-from bot.knowledge.db import reset_engine
-from bot.knowledge.models import Base
+from bot.db import Base, reset_engine
 
 
 @pytest.fixture()

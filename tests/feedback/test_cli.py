@@ -5,12 +5,12 @@ from pathlib import Path
 from sqlalchemy import select, text
 from sqlalchemy.engine import Engine
 
+from bot.db import session_scope
 from bot.feedback import delivery, handling
 from bot.feedback.__main__ import main
 from bot.feedback.models import Petition, PetitionNotice
 from bot.feedback.storage import PetitionDraft, submit_petition
 from bot.feedback.validation import KIND_PHONE, Contact
-from bot.knowledge.db import session_scope
 
 DRAFT = PetitionDraft(
     full_name="Nguyễn Văn An",

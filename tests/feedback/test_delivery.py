@@ -10,11 +10,11 @@ from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
 from bot.channels.config import TelegramConfig
+from bot.db import session_scope
 from bot.feedback import delivery, handling
 from bot.feedback.models import NOTICE_PENDING, NOTICE_SENT, Petition, PetitionNotice
 from bot.feedback.storage import PetitionDraft, submit_petition
 from bot.feedback.validation import KIND_PHONE, Contact
-from bot.knowledge.db import session_scope
 from tests.channels.channel_fakes import FakeBotApi, serve
 
 ANSWER = "UBND xã đã hướng dẫn lại thủ tục, không yêu cầu thêm giấy tờ."

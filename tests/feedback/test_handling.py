@@ -8,13 +8,13 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
+from bot.db import session_scope
 from bot.feedback import handling
 from bot.feedback.deadlines import add_working_days, transfer_deadline
 from bot.feedback.models import NOTICE_PENDING, Petition, PetitionEvent, PetitionNotice
 from bot.feedback.replies import status_reply
 from bot.feedback.storage import PetitionDraft, get_petition_status, submit_petition
 from bot.feedback.validation import KIND_PHONE, Contact
-from bot.knowledge.db import session_scope
 
 PHONE = Contact(KIND_PHONE, "0905123456")
 RECEIVED = dt.datetime(2026, 12, 1, 9, 0)

@@ -3,7 +3,7 @@ from pathlib import Path
 from alembic import command
 from sqlalchemy import create_engine
 
-from bot.knowledge.migrate import alembic_config
+from bot.db import alembic_config
 from tests.migration_helpers import schema_diffs
 
 OUR_TABLES = {

@@ -9,12 +9,12 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
+from bot.db import session_scope
 from bot.feedback import handling
 from bot.feedback.models import Petition
 from bot.feedback.report import list_rows, monthly_report, to_xlsx
 from bot.feedback.storage import PetitionDraft, submit_petition
 from bot.feedback.validation import KIND_PHONE, Contact
-from bot.knowledge.db import session_scope
 
 
 def _petition(n: int, received: dt.datetime, subject: str) -> str:

@@ -5,6 +5,7 @@ import pytest
 from sqlalchemy import func, select, text
 from sqlalchemy.engine import Engine
 
+from bot.db import session_scope
 from bot.feedback import storage
 from bot.feedback.models import STATUS_ANSWERED, STATUS_RECEIVED, Petition, PetitionEvent
 from bot.feedback.storage import (
@@ -16,7 +17,6 @@ from bot.feedback.storage import (
     submit_petition,
 )
 from bot.feedback.validation import KIND_EMAIL, KIND_PHONE, Contact
-from bot.knowledge.db import session_scope
 
 PHONE = Contact(KIND_PHONE, "0905123456")
 DRAFT = PetitionDraft(

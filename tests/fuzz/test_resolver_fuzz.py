@@ -6,7 +6,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.knowledge import db
+from bot import db
 from bot.understanding.features import Context
 from bot.understanding.query import analyse
 from bot.understanding.ranker import ABSTAIN, ANSWER, CLARIFY

@@ -13,9 +13,8 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.knowledge.db import reset_engine
+from bot.db import reset_engine, upgrade_to_head
 from bot.knowledge.importer import ImportReport, import_records, main, read_records
-from bot.knowledge.migrate import upgrade_to_head
 from bot.knowledge.models import (
     CHANNEL_IN_PERSON,
     CHANNEL_ONLINE,

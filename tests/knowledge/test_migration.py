@@ -8,8 +8,7 @@ from alembic.migration import MigrationContext
 from sqlalchemy import create_engine, inspect
 
 import bot.models_registry  # noqa: F401
-from bot.knowledge.migrate import alembic_config
-from bot.knowledge.models import Base
+from bot.db import Base, alembic_config
 from tests.migration_helpers import table_of
 
 OUR_TABLES = {"procedures", "channel_options", "documents", "steps", "legal_bases", "aliases", "faq_entries",

@@ -16,9 +16,8 @@ import yaml
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.knowledge.db import reset_engine
+from bot.db import reset_engine, upgrade_to_head
 from bot.knowledge.importer import read_codes, read_records
-from bot.knowledge.migrate import upgrade_to_head
 from bot.knowledge.models import (
     CHANGE_ADDED,
     CHANGE_FEES,

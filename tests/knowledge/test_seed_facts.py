@@ -10,8 +10,8 @@ import pytest
 
 from bot.answers.compose import MAX_CHARS, answer
 from bot.answers.facts import Fact
+from bot.db import session_scope
 from bot.knowledge.catalogue import NOT_REQUIRED, known_legal_code
-from bot.knowledge.db import session_scope
 from bot.knowledge.repository import get_procedures
 from bot.knowledge.seed import SEED_DIR, read_procedures
 

@@ -10,7 +10,7 @@ import yaml
 from rasa.shared.nlu.training_data.loading import load_data
 from sqlalchemy.orm import Session
 
-from bot.knowledge import db
+from bot import db
 from bot.knowledge.models import Alias, Procedure
 from bot.training.examples import ExampleError, add_example
 from bot.training.export import export_generated

@@ -7,7 +7,7 @@ from pathlib import Path
 from alembic import command
 from sqlalchemy import create_engine, inspect, text
 
-from bot.knowledge.migrate import alembic_config
+from bot.db import alembic_config
 from tests.migration_helpers import schema_diffs
 
 OUR_TABLES = {"training_runs", "training_workers", "application_imports"}

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from bot.knowledge import db
+from bot import db
 from bot.training import __main__ as cli
 from bot.training import gate, rasa_ops, replicas
 from bot.training.data import HeldOutError, nlu_files

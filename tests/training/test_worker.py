@@ -9,14 +9,14 @@ from pathlib import Path
 
 import pytest
 
-from bot.knowledge import db
+from bot import db
 from bot.training import runner, worker
 from bot.training.models import TrainingRun
 
 # What a child that records its outcome does (the real one is `python -m bot.training --run-id N`).
 RECORDING_CHILD = """
 import json, sys
-from bot.knowledge import db
+from bot import db
 from bot.training.runner import RunRecorder, utcnow
 db.reset_engine(sys.argv[1])
 rec = RunRecorder(int(sys.argv[2]))

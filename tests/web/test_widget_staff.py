@@ -11,11 +11,11 @@ from aiohttp.test_utils import TestClient, TestServer
 from sqlalchemy import select
 
 from bot.analytics.ratings import RatedAnswer, rating_buttons
+from bot.db import session_scope
 from bot.feedback import handling
 from bot.feedback.models import Petition
 from bot.feedback.storage import PetitionDraft, submit_petition
 from bot.feedback.validation import KIND_PHONE, Contact
-from bot.knowledge.db import session_scope
 from bot.web.app import WebConfig, create_app
 from tests.web.test_widget_browser import CHROMIUM, browser, open_page, playwright_api  # noqa: F401  (fixture)
 from tests.web.test_widget_browser import FakeRasa as BrowserFakeRasa

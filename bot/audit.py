@@ -1,4 +1,7 @@
-"""The audit log: every change made from the admin or the CLI, with before/after values."""
+"""The audit log: every change made from the admin, the CLI or a trainer run, with before/after values.
+
+Neutral on purpose: admin, training, applications and understanding all record here.
+"""
 
 from __future__ import annotations
 
@@ -6,11 +9,28 @@ import datetime as dt
 import json
 from typing import Any
 
+from sqlalchemy import Column, DateTime, Integer, String, Text, select
 from sqlalchemy import inspect as sa_inspect
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Mapped, Session
 
-from bot.admin.models import AuditEntry
+from bot.db import Base
+from bot.db import now as _now
+
+
+class AuditEntry(Base):
+    """Who changed what and when, with the values before and after (JSON)."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = Column(Integer, primary_key=True)
+    at: Mapped[dt.datetime] = Column(DateTime, nullable=False, default=_now, index=True)
+    username: Mapped[str] = Column(String(100), nullable=False, default="")
+    action: Mapped[str] = Column(String(40), nullable=False)  # create / update / delete / import / ...
+    entity: Mapped[str] = Column(String(60), nullable=False)  # table-ish name: procedure, channel_option...
+    entity_id: Mapped[str] = Column(String(100), nullable=False, default="")
+    summary: Mapped[str] = Column(Text, nullable=False, default="")
+    before_json: Mapped[str] = Column(Text, nullable=False, default="")
+    after_json: Mapped[str] = Column(Text, nullable=False, default="")
 
 
 def _jsonable(value: Any) -> Any:

@@ -1,17 +1,50 @@
-"""One lazily created engine and a session per unit of work."""
+"""The database: one lazily created engine, a session per unit of work, the declarative base and
+the Alembic upgrade. Every area (knowledge, petitions, applications, training, understanding) uses
+this module; none reaches into another area's package for it.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from threading import Lock
 
-from sqlalchemy import create_engine, event
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import MetaData, create_engine, event
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import DeclarativeMeta, Session, registry, sessionmaker
 
-from bot.settings import get_settings
+from bot.settings import PROJECT_ROOT, get_settings
+
+# Stable constraint names so Alembic migrations work the same on SQLite and PostgreSQL.
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(column_0_label)s",
+        "uq": "uq_%(table_name)s_%(column_0_name)s",
+        "ck": "ck_%(table_name)s_%(constraint_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+mapper_registry = registry(metadata=metadata)
+
+
+class Base(metaclass=DeclarativeMeta):
+    """Declarative base written out (not declarative_base()) so type checkers understand it."""
+
+    __abstract__ = True
+    registry = mapper_registry
+    metadata = mapper_registry.metadata
+    __init__ = mapper_registry.constructor
+
+
+
+def now() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+
 
 _engine: Engine | None = None
 _factory: sessionmaker | None = None
@@ -81,3 +114,17 @@ def _register_versioning() -> None:
     from bot.understanding.versioning import register
 
     register()
+
+
+def alembic_config() -> Config:
+    cfg = Config(str(PROJECT_ROOT / "alembic.ini"))
+    cfg.set_main_option("script_location", str(PROJECT_ROOT / "migrations"))
+    return cfg
+
+
+def upgrade_to_head() -> None:
+    """Apply all migrations to the configured database."""
+    cfg = alembic_config()
+    with get_engine().begin() as connection:
+        cfg.attributes["connection"] = connection
+        command.upgrade(cfg, "head")
