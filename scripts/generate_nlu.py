@@ -26,7 +26,7 @@ sys.path.insert(0, str(ROOT))
 
 from bot.db import session_scope  # noqa: E402
 from bot.text.normalize import fold  # noqa: E402
-from bot.understanding.generate import FACTS, Labelled, generate, load_labelled  # noqa: E402
+from bot.understanding.generate import FACTS, Labelled, generate, labelled_files, load_jsonl, load_labelled  # noqa: E402
 from bot.understanding.resources import build  # noqa: E402
 
 OUT = ROOT / "data" / "nlu" / "procedure_questions.yml"
@@ -62,6 +62,16 @@ def _by_fact(examples: list[Labelled]) -> dict[str, list[str]]:
     return out
 
 
+def _petitions(items: list[dict]) -> list[str]:
+    """Labelled messages whose writer wants to send a petition now (expect "start_petition")."""
+    out = []
+    for item in items:
+        for turn in item.get("turns") or [item]:
+            if turn.get("expect") == "start_petition":
+                out.append(_one_line(turn["question"]))
+    return out
+
+
 def collect() -> dict[str, list[str]]:
     rng = random.Random(20261201)
     real = _by_fact([e for e in load_labelled() if e.gold])
@@ -83,6 +93,8 @@ def collect() -> dict[str, list[str]]:
                 seen.add(key)
                 chosen.append(text)
         intents[f"ask_{fact}"] = chosen
+    petitions = [t for path in labelled_files() for t in _petitions(load_jsonl(path))]
+    intents["give_feedback"] = [t for t in dict.fromkeys(petitions) if fold(t) not in heldout]
     return intents
 
 

@@ -14,6 +14,8 @@ import logging
 import os
 from pathlib import Path
 
+from sqlalchemy.exc import SQLAlchemyError
+
 from bot.db import session_scope
 from bot.settings import PROJECT_ROOT
 from bot.training import gate
@@ -54,6 +56,15 @@ class RankerStep(Step):
     """Train the procedure ranker and score it beside the one in use on the frozen question file."""
 
     name, title = "ranker", "huấn luyện bộ xếp hạng thủ tục"
+
+    def applies(self, ctx: RunContext) -> str:
+        try:
+            with session_scope() as session:
+                count = store.active_procedure_count(session=session)
+        except SQLAlchemyError as exc:
+            logger.warning("Knowledge base unreadable; the ranker is not retrained: %s", exc)
+            return "không đọc được cơ sở dữ liệu thủ tục; giữ bộ xếp hạng đang dùng"
+        return "" if count else "cơ sở dữ liệu chưa có thủ tục nào"
 
     def run(self, ctx: RunContext, section: Section) -> None:
         with session_scope() as session:

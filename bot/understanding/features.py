@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from bot.understanding.index import ALIAS, EXAMPLE, Form, ProcedureIndex, Retrieved
+from bot.understanding.index import ALIAS, EXAMPLE, NAME, Form, ProcedureIndex, Retrieved
 from bot.understanding.lexicon import fold_word
 
 FEATURES: tuple[str, ...] = (
@@ -22,6 +22,8 @@ FEATURES: tuple[str, ...] = (
     "q_len", "q_accents", "q_corrected", "q_empty", "q_unknown", "q_max_bm25", "q_context",
     # retrieval scores
     "bm25", "bm25_rel", "bm25_gap", "bm25_rank", "acc_rel", "acc_ratio", "sec_rel", "char", "char_rel", "char_rank",
+    # the sentence that asks, in a long message
+    "focus_rel", "focus_cov", "q_story",
     # coverage of names and of the question
     "name_cov", "name_cov_acc", "form_alias", "form_example", "form_len", "order", "q_cov", "q_cov_acc",
     "unexplained_idf", "unexplained_n",
@@ -34,7 +36,7 @@ FEATURES: tuple[str, ...] = (
 # Each of these is also given relative to the best value among the candidates: the ranker scores one
 # pair at a time, and "as good as the best competitor" is what tells look-alikes apart.
 RELATIVE = (
-    "name_cov", "name_cov_acc", "order", "q_cov", "q_cov_acc", "char", "log_usage", "unexplained_idf",
+    "focus_cov", "name_cov", "name_cov_acc", "order", "q_cov", "q_cov_acc", "char", "log_usage", "unexplained_idf",
     "variant_missing", "variant_extra", "subject_missing", "form_len",
 )
 _LOWER_IS_BETTER = {"unexplained_idf", "variant_missing", "variant_extra", "subject_missing", "form_len"}
@@ -119,6 +121,9 @@ def features(index: ProcedureIndex, retrieved: Retrieved, context: Context = Con
     max_acc = float(retrieved.bm25_accented.max()) if retrieved.bm25_accented.size else 0.0
     max_sec = float(retrieved.bm25_secondary.max()) if retrieved.bm25_secondary.size else 0.0
     max_char = float(retrieved.char_sim.max()) if retrieved.char_sim.size else 0.0
+    focus_scores = retrieved.bm25_focus if retrieved.bm25_focus is not None else retrieved.bm25_folded
+    max_focus = float(focus_scores.max()) if focus_scores.size else 0.0
+    focus_present = set(retrieved.focus_folded) if retrieved.bm25_focus is not None else present
     bm25_rank = _rank(retrieved.bm25_folded, cands)
     char_rank = _rank(retrieved.char_sim, cands)
     group_count: dict[str, int] = {}
@@ -152,12 +157,22 @@ def features(index: ProcedureIndex, retrieved: Retrieved, context: Context = Con
         f["char"] = c
         f["char_rel"] = c / max_char if max_char > 0 else 0.0
         f["char_rank"] = char_rank[p]
-        # Coverage: the best of the candidate's forms.
+        f["focus_rel"] = float(focus_scores[p]) / max_focus if max_focus > 0 else 0.0
+        f["q_story"] = float(retrieved.bm25_focus is not None)
+        # Coverage: the best of the candidate's official name forms and its best-retrieved phrasing.
         best_cov, best_form = -1.0, None
-        for form in index.forms_of(p):
-            cov = _coverage(form.folded, present, idf)
+        looked = [i for i in index.form_range(p) if index.forms[i].kind == NAME]
+        if p in retrieved.best_form:
+            looked.append(retrieved.best_form[p])
+        for i in looked:
+            total = index.form_total[i]
+            form = index.forms[i]
+            cov = sum(w for t, w in zip(form.folded, index.form_weights[i], strict=True) if t in present) / total if total else 0.0
             if cov > best_cov:
                 best_cov, best_form = cov, form
+            if total:
+                focus_cov = sum(w for t, w in zip(form.folded, index.form_weights[i], strict=True) if t in focus_present)
+                f["focus_cov"] = max(f["focus_cov"], focus_cov / total)
         if best_form is not None:
             f["name_cov"] = best_cov
             f["name_cov_acc"] = _accent_coverage(best_form, spellings, idf) if typed_accented else best_cov

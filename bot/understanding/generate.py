@@ -294,10 +294,10 @@ def load_labelled(paths: Iterable[Path] | None = None) -> list[Labelled]:
     return out
 
 
-def searchable(examples: Iterable[Labelled]) -> list[tuple[str, str, str]]:
-    """(text, code, fact) of the labelled questions that name their procedure on their own.
+def searchable(examples: Iterable[Labelled]) -> list[tuple[str, str, str, str]]:
+    """(text, code, fact, source file) of the labelled questions that name their procedure on their own.
 
     A follow-up ("còn lệ phí thì sao?") means something only after the turn before it: it is a
     training example but never a phrasing of a procedure. Questions about nothing we have get "".
     """
-    return [(e.text, e.gold[0] if e.gold else "", e.fact or "") for e in examples if not e.context.last_codes]
+    return [(e.text, e.gold[0] if e.gold else "", e.fact or "", e.source) for e in examples if not e.context.last_codes]

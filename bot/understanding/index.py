@@ -25,6 +25,7 @@ import bm25s
 import numpy as np
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
+from scipy import sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from bot.text.normalize import fold
@@ -76,6 +77,7 @@ class ProcedureDoc:
     has_details: bool = True
     aliases: tuple[str, ...] = ()
     examples: tuple[str, ...] = ()  # labelled citizen questions
+    example_sources: tuple[str, ...] = ()  # who labelled each (a labelled file's name, a staff member)
     secondary: str = ""  # results, document names, agency
 
 
@@ -143,6 +145,8 @@ class Retrieved:
     best_form: dict[int, int] = field(default_factory=dict)  # procedure -> form index (folded view)
     query_folded: tuple[str, ...] = ()  # corrected content words
     query_accented: tuple[str, ...] = ()
+    bm25_focus: np.ndarray | None = None  # BM25 of the sentence that asks (None: the whole message asks)
+    focus_folded: tuple[str, ...] = ()
 
 
 class ProcedureIndex:
@@ -154,18 +158,25 @@ class ProcedureIndex:
         self.by_code = {d.code: i for i, d in enumerate(self.docs)}
         self.group = [base_name(d.name) for d in self.docs]
         self.forms: list[Form] = []
+        # Labelled questions' forms by their text: training leaves a question's own form out.
+        self.example_forms: dict[str, list[int]] = defaultdict(list)
+        self.source_forms: dict[str, list[int]] = defaultdict(list)
         starts: list[int] = []
         for i, d in enumerate(self.docs):
             starts.append(len(self.forms))
             seen: set[tuple[str, ...]] = set()
-            phrasings = [(NAME, f) for f in name_forms(d.name)] + [(ALIAS, a) for a in d.aliases]
-            phrasings += [(EXAMPLE, e) for e in d.examples]
-            for kind, text in phrasings:
+            phrasings = [(NAME, f, "") for f in name_forms(d.name)] + [(ALIAS, a, "") for a in d.aliases]
+            sources = d.example_sources or ("",) * len(d.examples)
+            phrasings += [(EXAMPLE, e, who) for e, who in zip(d.examples, sources, strict=False)]
+            for kind, text, who in phrasings:
                 tokens = self._form_tokens(text, question=kind == EXAMPLE)
                 key = tuple(fold_word(t) for t in tokens)
                 if not tokens or key in seen:
                     continue
                 seen.add(key)
+                if kind == EXAMPLE:
+                    self.example_forms[fold(text)].append(len(self.forms))
+                    self.source_forms[who].append(len(self.forms))
                 self.forms.append(Form(i, kind, tuple(tokens), key))
             if len(self.forms) == starts[-1]:  # a name made only of stop words: keep it whole
                 whole = tuple(words(d.name))
@@ -180,6 +191,9 @@ class ProcedureIndex:
                 df[t] += 1
         n = max(len(self.forms), 1)
         self.idf = {t: math.log(1 + n / c) for t, c in df.items()}
+        # Per form: each word's weight and their sum, for the coverage features.
+        self.form_weights = [tuple(self.idf[t] for t in f.folded) for f in self.forms]
+        self.form_total = [sum(w) for w in self.form_weights]
         self._max_idf = math.log(1 + n)
         self._vocab = sorted(self.name_words)
         self._by_phonetic: dict[str, str] = {}
@@ -212,10 +226,13 @@ class ProcedureIndex:
     def size(self) -> int:
         return len(self.docs)
 
-    def forms_of(self, p: int) -> list[Form]:
+    def form_range(self, p: int) -> range:
         lo = int(self._starts[p])
         hi = int(self._starts[p + 1]) if p + 1 < len(self._starts) else len(self.forms)
-        return self.forms[lo:hi]
+        return range(lo, hi)
+
+    def forms_of(self, p: int) -> list[Form]:
+        return [self.forms[i] for i in self.form_range(p)]
 
     def _form_tokens(self, text: str, *, question: bool) -> list[str]:
         """Content words of a name, alias or labelled question, as the query side sees them."""
@@ -238,11 +255,18 @@ class ProcedureIndex:
                 return str(hit[0])
         return None
 
-    def retrieve(self, query: Query, *, extra: Iterable[int] = (), limit: int = RETRIEVE_PER_VIEW) -> Retrieved:
-        """Scores of every procedure and the union of the best of each view (plus ``extra``)."""
+    def retrieve(
+        self, query: Query, *, extra: Iterable[int] = (), limit: int = RETRIEVE_PER_VIEW, exclude: Sequence[int] = ()
+    ) -> Retrieved:
+        """Scores of every procedure and the union of the best of each view (plus ``extra``).
+
+        ``exclude``: forms to leave out (training leaves out a labelled question's own phrasing).
+        """
         folded: list[str] = []
         accented: list[str] = []
         corrected = 0
+        focus_positions = {i for i in query.focus}
+        focus: list[str] = []
         for i in query.content:
             t, f = query.tokens[i], query.folded[i]
             fixed = self.correct(f)
@@ -256,6 +280,8 @@ class ProcedureIndex:
             else:
                 accented.append(t)
             folded.append(fixed)
+            if i in focus_positions:
+                focus.append(fixed)
         terms_f = _terms(folded)
         typed_accented = [a for a in accented if not is_bare(a)]
         zeros = np.zeros(len(self.docs), dtype=np.float32)
@@ -263,15 +289,25 @@ class ProcedureIndex:
             return Retrieved(query, terms_f, corrected, list(dict.fromkeys(extra)), zeros, zeros, zeros, zeros)
         form_f = self._bm25_folded.get_scores(terms_f)
         form_a = self._bm25_accented.get_scores(_terms(accented)) if typed_accented else np.zeros_like(form_f)
+        hidden = list(exclude)
+        form_f[hidden] = 0.0
+        form_a[hidden] = 0.0
         sec = self._bm25_secondary.get_scores(terms_f).astype(np.float32)
-        char_q = self._char.transform([" ".join(folded)])
-        form_c = np.asarray((self._char_matrix @ char_q.T).todense()).ravel()
+        per_focus = None
+        if focus and len(focus) < len(folded):
+            form_focus = self._bm25_folded.get_scores(_terms(focus))
+            form_focus[hidden] = 0.0
+            per_focus = np.maximum.reduceat(form_focus, self._starts).astype(np.float32)
+        # Sparse matrix times a dense vector: one pass over the matrix, no sparse product to allocate.
+        char_q = np.asarray(self._char.transform([" ".join(folded)]).todense()).ravel()
+        form_c = self._char_matrix @ char_q
+        form_c[hidden] = 0.0
         per_f = np.maximum.reduceat(form_f, self._starts).astype(np.float32)
         per_a = np.maximum.reduceat(form_a, self._starts).astype(np.float32)
         per_c = np.maximum.reduceat(form_c, self._starts).astype(np.float32)
         best_form: dict[int, int] = {}
         chosen: list[int] = []
-        for scores in (per_f, per_a, per_c, sec):
+        for scores in (per_f, per_a, per_c, sec, per_focus if per_focus is not None else per_f):
             if scores.any():
                 top = np.argpartition(-scores, min(limit, len(scores) - 1))[:limit]
                 chosen.extend(int(i) for i in top[np.argsort(-scores[top])] if scores[i] > 0)
@@ -281,7 +317,8 @@ class ProcedureIndex:
             lo, hi = self._starts[p], self._starts[p + 1] if p + 1 < len(self._starts) else len(self.forms)
             best_form[p] = int(lo + np.argmax(mixed[lo:hi]))
         return Retrieved(
-            query, terms_f, corrected, candidates, per_f, per_a, sec, per_c, best_form, tuple(folded), tuple(accented)
+            query, terms_f, corrected, candidates, per_f, per_a, sec, per_c, best_form, tuple(folded), tuple(accented),
+            per_focus, tuple(focus),
         )
 
 
@@ -293,15 +330,21 @@ def _bm25(corpus: list[list[str]]) -> _Scorer:
 
 
 class _Scorer:
-    """BM25 scores for a list of terms, ignoring terms the index never saw."""
+    """BM25 scores of every document for a list of terms (unknown terms ignored).
+
+    bm25s computes the BM25 weight of every (document, term); summing the query's columns of that
+    matrix is all scoring is, and is far faster than scoring term by term.
+    """
 
     def __init__(self, index: bm25s.BM25, corpus: list[list[str]]) -> None:
-        self.index = index
-        self.vocab = set(index.vocab_dict) if isinstance(index.vocab_dict, dict) else set()
+        self.vocab = dict(index.vocab_dict) if isinstance(index.vocab_dict, dict) else {}
         self.size = len(corpus)
+        raw = index.scores
+        columns = len(raw["indptr"]) - 1
+        self.matrix = sparse.csc_matrix((raw["data"], raw["indices"], raw["indptr"]), shape=(raw["num_docs"], columns))
 
     def get_scores(self, terms: list[str]) -> np.ndarray:
-        known = [t for t in terms if t in self.vocab]
-        if not known or not self.size:
+        ids = [self.vocab[t] for t in terms if t in self.vocab and self.vocab[t] < self.matrix.shape[1]]
+        if not ids or not self.size:
             return np.zeros(self.size, dtype=np.float32)
-        return np.asarray(self.index.get_scores(known), dtype=np.float32)
+        return np.asarray(self.matrix[:, ids].sum(axis=1), dtype=np.float32).ravel()[: self.size]

@@ -17,6 +17,7 @@ from bot.text.normalize import normalize
 from bot.understanding.lexicon import AGE, CUE, LEVEL, SUBJECT, VARIANT, Lexicon, fold_word, is_bare, words
 
 MAX_MESSAGE_CHARS = 1000
+_SENTENCE = re.compile(r"[.?!;\n]+")
 _PROCEDURE_CODE = re.compile(r"(?<![\d.])([123]\.\d{6})(?![\d])")
 _CONCERN_ORDER = (Concern.SENSITIVE, Concern.PRIVACY, Concern.REAL_ACTION, Concern.INJECTION)
 _FACTS = {f.value: f for f in Fact}
@@ -61,6 +62,7 @@ class Query:
     folded: tuple[str, ...]  # the same words without accents
     content: tuple[int, ...]  # indices of tokens that may name a procedure
     has_accents: bool
+    focus: tuple[int, ...] = ()  # the content tokens of the sentence that asks (long messages tell a story first)
     cues: tuple[Fact, ...] = ()  # asked facts named by the wording, in order of appearance
     variants: tuple[str, ...] = ()  # variant words present ("lại", "đổi", "mất"…), accented
     subjects: tuple[str, ...] = ()
@@ -102,7 +104,12 @@ def analyse(
     # A message typed with accents is taken as spelled ("sao" is "sao", not "sáo"); without any,
     # every word may be any accented word that folds to it.
     exact = any(not is_bare(t) for t in typed)
-    tokens = lexicon.rewrite(typed, exact=exact)
+    tokens: list[str] = []
+    sentence_of: list[int] = []
+    for k, sentence in enumerate(_SENTENCE.split(text)):
+        rewritten = lexicon.rewrite(words(sentence), exact=exact)
+        tokens += rewritten
+        sentence_of += [k] * len(rewritten)
     folded = tuple(fold_word(t) for t in tokens)
     asked = lexicon.question_mask(tokens, exact=exact)
     content = tuple(
@@ -110,6 +117,10 @@ def analyse(
         for i, t in enumerate(tokens)
         if not asked[i] and not lexicon.is_stop(t, exact=exact, name_words=name_words) and not t.isdigit()
     )
+    cue_sentences = {sentence_of[m.start] for m in lexicon.find(CUE, tokens, exact=exact)}
+    with_content = [sentence_of[i] for i in content]
+    asking = max((k for k in with_content if k in cue_sentences), default=max(with_content, default=-1))
+    focus = tuple(i for i in content if sentence_of[i] == asking)
     return Query(
         raw=raw,
         text=text,
@@ -117,6 +128,7 @@ def analyse(
         folded=folded,
         content=content,
         has_accents=exact,
+        focus=focus,
         cues=_cues(lexicon, tokens, exact),
         variants=_values(lexicon, VARIANT, tokens, exact),
         subjects=_values(lexicon, SUBJECT, tokens, exact),

@@ -7,6 +7,7 @@ variants of one procedure (commune / province) form one group and are answered t
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -50,6 +51,9 @@ class Resolution:
         return keep or self.groups[:1]
 
 
+_AGE = FEATURES.index("age")
+
+
 def heuristic_scores(rows: np.ndarray) -> np.ndarray:
     """Retrieval's own opinion, without the learned ranker (used for the ablation and as a fallback)."""
     col = {name: i for i, name in enumerate(FEATURES)}
@@ -57,13 +61,18 @@ def heuristic_scores(rows: np.ndarray) -> np.ndarray:
 
 
 def score_candidates(
-    index: ProcedureIndex, ranker: Ranker | None, query: Query, context: Context
+    index: ProcedureIndex, ranker: Ranker | None, query: Query, context: Context, *, exclude: Sequence[int] = ()
 ) -> tuple[Retrieved, np.ndarray, np.ndarray]:
     """Retrieve candidates for the question (plus the conversation's procedures) and score each."""
     extra = [index.by_code[c] for c in (*query.codes, *context.offered_codes, *context.last_codes) if c in index.by_code]
-    retrieved = index.retrieve(query, extra=extra)
+    retrieved = index.retrieve(query, extra=extra, exclude=exclude)
     rows = features(index, retrieved, context)
     scores = ranker.score(rows) if ranker is not None else heuristic_scores(rows)
+    # A procedure whose name excludes the age the citizen states ("dưới 14 tuổi" for a 16-year-old)
+    # is never the answer, whatever else matches.
+    contradicts = rows[:, _AGE] < 0 if rows.shape[0] else np.zeros(0, dtype=bool)
+    if contradicts.any() and not contradicts.all():
+        scores = np.where(contradicts, scores.min() - 10.0, scores).astype(np.float32)
     return retrieved, rows, scores
 
 

@@ -7,7 +7,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from bot.knowledge.models import Alias, Document, FaqEntry, Procedure
@@ -72,10 +72,13 @@ def load_procedure_docs(*, session: Session) -> list[ProcedureDoc]:
     for pid, text in session.execute(select(Alias.procedure_id, Alias.text).order_by(Alias.id)):
         aliases[pid].append(text)
     examples: dict[str, list[str]] = defaultdict(list)
-    for code, text in session.execute(
-        select(LabelledQuestion.procedure_code, LabelledQuestion.text).where(LabelledQuestion.procedure_code != "")
+    sources: dict[str, list[str]] = defaultdict(list)
+    for code, text, who in session.execute(
+        select(LabelledQuestion.procedure_code, LabelledQuestion.text, LabelledQuestion.created_by)
+        .where(LabelledQuestion.procedure_code != "")
     ):
         examples[code].append(text)
+        sources[code].append(who)
     documents: dict[int, list[str]] = defaultdict(list)
     for pid, name in session.execute(select(Document.procedure_id, Document.name).order_by(Document.position)):
         documents[pid].append(name.split(".")[0][:120])
@@ -86,7 +89,8 @@ def load_procedure_docs(*, session: Session) -> list[ProcedureDoc]:
             ProcedureDoc(
                 id=p.id, code=p.code, name=p.name, levels=p.levels or "", field=p.field or "",
                 usage_weight=_usage(p), has_details=_has_details(p), aliases=tuple(aliases.get(p.id, ())),
-                examples=tuple(examples.get(p.code, ())), secondary=secondary,
+                examples=tuple(examples.get(p.code, ())), example_sources=tuple(sources.get(p.code, ())),
+                secondary=secondary,
             )
         )
     return docs
@@ -168,29 +172,30 @@ class LabelledSeedReport:
     removed: int = 0
 
 
-def seed_labelled(*, session: Session, items: Sequence[tuple[str, str, str]]) -> LabelledSeedReport:
-    """Make the seed-origin labelled questions equal to ``items`` (text, procedure code, fact).
+def seed_labelled(*, session: Session, items: Sequence[tuple[str, str, str, str]]) -> LabelledSeedReport:
+    """Make the seed-origin labelled questions equal to ``items`` (text, procedure code, fact, file).
 
     Questions staff labelled in the admin are never touched. A code we do not have is skipped: it
     would be an example of nothing.
     """
     report = LabelledSeedReport()
-    known = procedure_codes(session=session, codes={code for _, code, _ in items if code})
-    wanted: dict[tuple[str, str], tuple[str, str]] = {}
-    for text, code, fact in items:
+    known = procedure_codes(session=session, codes={code for _, code, _, _ in items if code})
+    wanted: dict[tuple[str, str], tuple[str, str, str]] = {}
+    for text, code, fact, source in items:
         if code and code not in known:
             continue
         norm = normalize(text)
-        wanted.setdefault((fold(norm)[:1000], code), (norm, fact))
+        wanted.setdefault((fold(norm)[:1000], code), (norm, fact, source))
     existing = {(r.folded, r.procedure_code): r for r in session.execute(select(LabelledQuestion)).scalars()}
     for key, row in existing.items():
         if row.origin == ORIGIN_SEED and key not in wanted:
             session.delete(row)
             report.removed += 1
-    for key, (text, fact) in wanted.items():
+    for key, (text, fact, source) in wanted.items():
         if key not in existing:
+            # created_by names the file: training leaves a file's own phrasings out when it scores that file.
             session.add(LabelledQuestion(text=text, folded=key[0], procedure_code=key[1], fact=fact,
-                                         origin=ORIGIN_SEED, created_by="seed"))
+                                         origin=ORIGIN_SEED, created_by=source))
             report.added += 1
     session.flush()
     return report
@@ -198,6 +203,10 @@ def seed_labelled(*, session: Session, items: Sequence[tuple[str, str, str]]) ->
 
 def labelled_questions(*, session: Session) -> list[LabelledQuestion]:
     return list(session.execute(select(LabelledQuestion).order_by(LabelledQuestion.id)).scalars())
+
+
+def active_procedure_count(*, session: Session) -> int:
+    return int(session.execute(select(func.count(Procedure.id)).where(Procedure.active.is_(True))).scalar() or 0)
 
 
 def procedure_codes(*, session: Session, codes: Iterable[str]) -> set[str]:

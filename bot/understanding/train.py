@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from sklearn.model_selection import cross_val_predict
 
-from bot.understanding.features import FEATURES
+from bot.text.normalize import fold
 from bot.understanding.generate import Labelled
 from bot.understanding.index import ProcedureIndex
 from bot.understanding.query import analyse
@@ -50,10 +50,14 @@ class Featurised:
 
 
 def featurise(index: ProcedureIndex, examples: Sequence[Labelled]) -> list[Featurised]:
+    """Candidates and features of each question, with the phrasings its own writer labelled left out
+    of the index: a question always finds itself, and a writer's other questions share their style;
+    the ranker and its thresholds must learn from how a new citizen's question finds the rest."""
     out = []
     for ex in examples:
         query = analyse(ex.text, lexicon=index.lexicon, name_words=index.name_words)
-        retrieved, rows, _ = score_candidates(index, None, query, ex.context)
+        own = [*index.example_forms.get(fold(ex.text), []), *index.source_forms.get(ex.source, [])]
+        retrieved, rows, _ = score_candidates(index, None, query, ex.context, exclude=own)
         gold_groups = {index.group[index.by_code[c]] for c in ex.gold if c in index.by_code}
         groups = [index.group[p] for p in retrieved.candidates]
         labels = np.array([g in gold_groups for g in groups], dtype=np.int8)
@@ -68,7 +72,7 @@ class DevOutcome:
     has_gold: bool
     top_right: bool
     in_choices: bool
-    confidence: float
+    source: str = ""
 
 
 @dataclass
@@ -89,12 +93,22 @@ class TrainReport:
         return d
 
 
-def _stack(items: Sequence[Featurised]) -> tuple[np.ndarray, np.ndarray, list[int]]:
-    """Rows, labels and group sizes of the questions whose right procedure was retrieved."""
+# A question a citizen wrote counts this many times a generated one: it is what the ranker is for.
+REAL_WEIGHT = 3.0
+
+
+def _fit_ranker(items: Sequence[Featurised], seed: int):  # type: ignore[no-untyped-def]
+    """LambdaMART over the questions whose right procedure was retrieved (one query group each)."""
     kept = [f for f in items if f.rows.shape[0] and f.labels.any()]
+    model = new_model(seed)
     if not kept:
-        return np.zeros((0, len(FEATURES)), dtype=np.float32), np.zeros(0, dtype=np.int8), []
-    return np.vstack([f.rows for f in kept]), np.concatenate([f.labels for f in kept]), [f.rows.shape[0] for f in kept]
+        raise ValueError("no labelled question found its procedure among the candidates: nothing to learn from")
+    weights = np.concatenate([
+        np.full(f.rows.shape[0], 1.0 if f.example.source.startswith("generated") else REAL_WEIGHT) for f in kept
+    ])
+    model.fit(np.vstack([f.rows for f in kept]), np.concatenate([f.labels for f in kept]),
+              group=[f.rows.shape[0] for f in kept], sample_weight=weights)
+    return model
 
 
 def _dev_outcomes(ranker: Ranker, items: Sequence[Featurised]) -> tuple[np.ndarray, np.ndarray, list[DevOutcome]]:
@@ -111,7 +125,7 @@ def _dev_outcomes(ranker: Ranker, items: Sequence[Featurised]) -> tuple[np.ndarr
         right = bool(f.gold_groups) and ranked[0][0] in f.gold_groups
         y.append(int(right))
         top = [g for g, s in ranked[:4] if s >= ranker.thresholds.candidate] or [ranked[0][0]]
-        outcomes.append(DevOutcome(bool(f.gold_groups), right, bool(set(top) & f.gold_groups), 0.0))
+        outcomes.append(DevOutcome(bool(f.gold_groups), right, bool(set(top) & f.gold_groups), f.example.source))
     return np.array(x, dtype=np.float32), np.array(y, dtype=np.int8), outcomes
 
 
@@ -161,23 +175,22 @@ def fit_featurised(items: Sequence[Featurised], *, seed: int = 0) -> Ranker:
     """
     xs, ys, outcomes = [], [], []
     for k in range(FOLDS):
-        x, y, sizes = _stack([f for f in items if _fold(f) != k])
-        model = new_model(seed)
-        model.fit(x, y, group=sizes)
+        model = _fit_ranker([f for f in items if _fold(f) != k], seed)
         cx, cy, outs = _dev_outcomes(Ranker(model=model, calibrator=None), [f for f in items if _fold(f) == k])
         xs.append(cx)
         ys.append(cy)
         outcomes += outs
     cx, cy = np.vstack(xs), np.concatenate(ys)
-    x, y, sizes = _stack(items)
-    final = new_model(seed)
-    final.fit(x, y, group=sizes)
-    ranker = Ranker(model=final, calibrator=None)
+    ranker = Ranker(model=_fit_ranker(items, seed), calibrator=None)
     confidences = cx[:, 0]
     if len(set(cy.tolist())) == 2:
         ranker.calibrator = new_calibrator().fit(cx, cy)
         confidences = cross_val_predict(new_calibrator(), cx, cy, cv=FOLDS, method="predict_proba")[:, 1]
-    ranker.thresholds = fit_thresholds(outcomes, confidences)
+    # Thresholds from real labelled questions only: generated ones are easier or stranger than what
+    # citizens write, and the thresholds must hold for citizens.
+    real = [i for i, o in enumerate(outcomes) if not o.source.startswith("generated")]
+    fitted_on = real if len(real) >= 100 else list(range(len(outcomes)))
+    ranker.thresholds = fit_thresholds([outcomes[i] for i in fitted_on], confidences[fitted_on])
     report = TrainReport(
         train_questions=len(items),
         dev_questions=len(outcomes),
@@ -185,13 +198,16 @@ def fit_featurised(items: Sequence[Featurised], *, seed: int = 0) -> Ranker:
         top1=float(np.mean([float(o.top_right) for o in outcomes if o.has_gold] or [0.0])),
         thresholds=ranker.thresholds,
     )
-    if len(outcomes):
-        answered = confidences >= ranker.thresholds.answer
+    if fitted_on:
+        # What the thresholds do with the questions they were fitted on (real ones when there are enough).
+        chosen = [outcomes[i] for i in fitted_on]
+        conf = confidences[fitted_on]
+        answered = conf >= ranker.thresholds.answer
         report.answered = float(answered.mean())
-        picked = [o for o, a in zip(outcomes, answered, strict=True) if a]
+        picked = [o for o, a in zip(chosen, answered, strict=True) if a]
         report.answered_precision = float(np.mean([o.top_right for o in picked])) if picked else 1.0
-        report.clarified = float(((confidences >= ranker.thresholds.clarify) & ~answered).mean())
-        no_gold = [c < ranker.thresholds.clarify for o, c in zip(outcomes, confidences, strict=True) if not o.has_gold]
+        report.clarified = float(((conf >= ranker.thresholds.clarify) & ~answered).mean())
+        no_gold = [c < ranker.thresholds.clarify for o, c in zip(chosen, conf, strict=True) if not o.has_gold]
         report.abstained_no_gold = float(np.mean(no_gold)) if no_gold else 1.0
     ranker.report = report.as_dict()
     logger.info("ranker trained: %s", ranker.report)

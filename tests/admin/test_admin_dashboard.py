@@ -30,6 +30,7 @@ def _fill() -> None:
     _turn("answer", "web:aa11aa11", "1.004222", Fact.TIME)
     _turn("clarify", "tg:1", "", Fact.DOCUMENTS)
     _turn("not_in_data", "tg:1")
+    _turn("out_of_scope", "zalo:9")
     _turn("safety", "zalo:9")
     _turn("answer", "tg:2", "2.000001", Fact.DOCUMENTS, days_ago=1)
     good, bad = RatedAnswer("procedure", "2.000001", "documents", "h1"), RatedAnswer("procedure", "1.004222", "fee", "h2")
@@ -55,9 +56,10 @@ async def test_dashboard_tables_charts_filters_and_csv(client: TestClient, users
     outcomes = (await (await client.get(f"/admin/dashboard/outcomes.csv?{query}")).read()).decode("utf-8-sig")
     lines = outcomes.strip().splitlines()
     assert lines[0] == "Kết quả,Số lượt,Tỉ lệ (%)"
-    assert lines[1:6] == ["Trả lời được,3,50.0", "Hỏi lại để chọn thủ tục,1,16.7", "Chưa chắc, hỏi lại,0,0.0"
-                          .replace("Chưa chắc, hỏi lại", '"Chưa chắc, hỏi lại"'), "Không trả lời được,1,16.7",
-                          "Từ chối (an toàn),1,16.7"]
+    # not_in_data is the bot saying it is not sure ("không có trong dữ liệu"); out_of_scope is unanswered.
+    assert lines[1:6] == ["Trả lời được,3,42.9", "Hỏi lại để chọn thủ tục,1,14.3",
+                          '"Không chắc, nói rõ là chưa có dữ liệu",1,14.3', "Không trả lời được,1,14.3",
+                          "Từ chối (an toàn),1,14.3"]
 
     daily = (await (await client.get(f"/admin/dashboard/daily.csv?{query}&channel=telegram")).read()).decode("utf-8-sig")
     assert daily.strip().splitlines()[1:] == [

@@ -817,7 +817,7 @@ def report(tally: Tally, allowances: list[Allowance]) -> str:
 
 
 def shared_catalogue_dir() -> Path:
-    """``../shared/data/catalogue`` (tests/shared_data.SHARED_DIR), or the one under ``SHARED_DATA_DIR``.
+    """The shared folder's ``data/catalogue`` (tests/shared_data.SHARED_DIR), or the one under ``SHARED_DATA_DIR``.
 
     SHARED_DATA_DIR may name the shared folder (docs/importer.md) or its catalogue folder; both work.
     Resolved here rather than with ``tests.shared_data.shared_file`` because that helper imports

@@ -106,8 +106,9 @@ def test_report_has_one_section_per_step_in_json_and_markdown(tiny_project: Path
     assert document["schema"] == 1 and document["run"]["outcome"] == "promoted"
     assert [s["name"] for s in document["sections"]] == [s.name for s in default_steps()]
     assert {s["name"]: s["status"] for s in document["sections"]} == {
-        "export": "skipped", "validate": "skipped", "data": "ok", "train": "ok", "evaluate": "ok", "gate": "ok",
-        "promote": "ok", "reload": "ok"}
+        "export": "skipped", "validate": "skipped", "data": "ok", "train": "ok", "evaluate": "ok",
+        # no procedures in this database: the ranker keeps the one in use
+        "ranker": "skipped", "gate": "ok", "promote": "ok", "ranker_activate": "skipped", "reload": "ok"}
     evaluate = next(s for s in document["sections"] if s["name"] == "evaluate")
     heldout = evaluate["data"]["models"]["candidate"]["results"]["heldout"]
     assert set(heldout["per_intent"]) == {"greet", "ask_fee", "ask_time"} and heldout["count"] == 6
