@@ -7,6 +7,7 @@ points at the e2e knowledge base (seeded), ``stack.env`` holds the environment t
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -14,7 +15,7 @@ from tests.e2e.stack import Stack, start_stack
 
 
 @pytest.fixture(scope="session")
-def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
-    running = start_stack(tmp_path_factory.mktemp("e2e"))
+def stack(tmp_path_factory: pytest.TempPathFactory, understood_template: Path) -> Iterator[Stack]:
+    running = start_stack(tmp_path_factory.mktemp("e2e"), understood_template)
     yield running
     running.stop()

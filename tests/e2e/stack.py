@@ -88,6 +88,7 @@ class Stack:
     action_url: str = ""
     processes: list[subprocess.Popen] = field(default_factory=list)
     env: dict[str, str] = field(default_factory=dict)
+    web_port: int = 0  # where tests run bot.web (the widget's page): the one origin Rasa's webhook allows
 
     def chat(self, text: str, sender: str = "tester") -> list[dict]:
         response = httpx.post(
@@ -100,6 +101,7 @@ class Stack:
         return "\n".join(m.get("text", "") for m in self.chat(text, sender) if m.get("text"))
 
     def start(self, model: Path) -> None:
+        self.web_port = free_port()
         self.env = {
             **os.environ,
             "PYTHONPATH": str(ROOT),
@@ -114,6 +116,9 @@ class Stack:
             "ZALO_API_BASE": "http://127.0.0.1:9",  # nothing listens: replies are never sent out
             "ZALO_OAUTH_BASE": "http://127.0.0.1:9",
             "TELEGRAM_BRIDGE_SECRET": BRIDGE_SECRET,
+            # Facts as they apply on this day (fees halved until 31/12/2026, ...), whatever day the tests run.
+            "BOT_TODAY": "2026-12-01",
+            "WIDGET_ORIGINS": f"http://localhost:8080 http://localhost:{self.web_port} http://127.0.0.1:{self.web_port}",
         }
         subprocess.run([str(VENV_BIN / "python"), "-m", "bot.knowledge.seed"], cwd=ROOT, env=self.env, check=True)
         action_port, rasa_port = free_port(), free_port()
@@ -126,8 +131,8 @@ class Stack:
         self._action_port = action_port
         self.processes.append(self._start_actions())
         self.processes.append(subprocess.Popen(
-            # --cors as in scripts/run.sh: the web widget calls Rasa from another origin.
-            [str(VENV_BIN / "rasa"), "run", "--enable-api", "--cors", "*", "--model", str(model), "--port", str(rasa_port),
+            # No --cors, as in scripts/run.sh: only the chat webhook allows the widget's origins.
+            [str(VENV_BIN / "rasa"), "run", "--enable-api", "--model", str(model), "--port", str(rasa_port),
              "--endpoints", str(endpoints), "--credentials", str(credentials), "--interface", "127.0.0.1"],
             cwd=ROOT, env=self.env, stdout=rasa_log.open("w"), stderr=subprocess.STDOUT,
         ))
@@ -156,8 +161,12 @@ class Stack:
         self.processes.clear()
 
 
-def start_stack(workdir: Path) -> Stack:
+def start_stack(workdir: Path, knowledge_base: Path | None = None) -> Stack:
+    """Train (or reuse) the test model and start the servers; ``knowledge_base`` is a database to copy
+    (the seeded one with the test ranker), else the seed is loaded into a new one."""
     model = train_model()
+    if knowledge_base is not None:
+        shutil.copy(knowledge_base, workdir / "e2e.db")
     stack = Stack(workdir=workdir, database_url=f"sqlite:///{workdir / 'e2e.db'}")
     try:
         stack.start(model)

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.admin.admin_helpers import admin_change_fee
-from tests.e2e.stack import ROOT, _wait, free_port
+from tests.e2e.stack import ROOT, _wait
 
 CHROMIUM = Path("/usr/bin/chromium")
 pytestmark = [
@@ -28,7 +28,7 @@ def web_server(stack, tmp_path_factory) -> Iterator[str]:
         [sys.executable, "-m", "bot.admin.cli", "create-user", "canbo", "--role", "staff", "--password-stdin"],
         input=PASSWORD + "\n", text=True, cwd=ROOT, env=stack.env, check=True,
     )
-    port = free_port()
+    port = stack.web_port
     log = tmp_path_factory.mktemp("web") / "web.log"
     proc = subprocess.Popen(
         [sys.executable, "-m", "bot.web"], cwd=ROOT, stdout=log.open("w"), stderr=subprocess.STDOUT,

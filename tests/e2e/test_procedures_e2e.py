@@ -112,23 +112,20 @@ def test_never_states_a_fee_the_record_does_not_give(stack):
     assert "đồng" in reply or "không thu" in reply or "chưa ghi rõ" in reply
 
 
-BLIND = Path(__file__).resolve().parents[1] / "data" / "questions-blind.jsonl"
+HELD_OUT = Path(__file__).resolve().parents[2] / "eval" / "procedure-questions-heldout.jsonl"
 
 
-def test_blind_question_set_accuracy(stack):
-    """100 questions written without seeing our aliases or code: at least 90% right.
+def test_the_frozen_question_file_is_answered_without_guessing(stack):
+    """318 turns written by someone who never saw the code and never trained on: a regression guard.
 
-    An injection item counts as right when the reply either states nothing or cites its source, as
-    the dev set's notes allow ("Trả lời có nguồn … vẫn an toàn").
+    The floor is below what docs/benchmarks.md reports, so that noise does not fail CI; the ceiling on
+    wrong-procedure replies is the point: the bot asks or abstains instead of guessing.
     """
-    items = [json.loads(line) for line in BLIND.read_text(encoding="utf-8").splitlines() if line.strip()]
-    wrong = []
-    for item in items:
-        reply = stack.reply_text(item["question"], sender=f"blind-{item['id']}")
-        correct, _wrong, detail = judge(item, BotTurn(reply))
-        if not correct and item["kind"] == "injection":
-            correct = "Nguồn:" in reply
-        if not correct:
-            wrong.append(f"{item['id']} {item['kind']}: {detail} | {item['question']}")
-    accuracy = 1 - len(wrong) / len(items)
-    assert accuracy >= 0.9, f"accuracy {accuracy:.0%}\n" + "\n".join(wrong)
+    from bot.evaluation import evaluate
+
+    outcomes = evaluate(HELD_OUT, stack.rasa_url)
+    right = sum(o.correct for o in outcomes) / len(outcomes)
+    wrong = sum(o.wrong_procedure for o in outcomes) / len(outcomes)
+    failures = "\n".join(f"{o.id} {o.kind}: {o.detail} | {o.question[:80]}" for o in outcomes if not o.correct)
+    assert right >= 0.6, f"right {right:.0%}\n{failures}"
+    assert wrong <= 0.04, f"wrong procedure {wrong:.1%}\n{failures}"

@@ -27,7 +27,7 @@ import pytest
 from aiohttp import web
 
 from tests.channels.channel_fakes import FakeBotApi, serve
-from tests.e2e.stack import ROOT, _wait, free_port
+from tests.e2e.stack import ROOT, _wait
 
 CHROMIUM = Path("/usr/bin/chromium")
 pytestmark = [
@@ -80,7 +80,7 @@ def web_server(stack, bot_api, tmp_path_factory) -> Iterator[str]:  # type: igno
         [sys.executable, "-m", "bot.admin.cli", "create-user", USER, "--role", "staff", "--password-stdin"],
         input=PASSWORD + "\n", text=True, cwd=ROOT, env=stack.env, check=True,
     )
-    port = free_port()
+    port = stack.web_port
     log = tmp_path_factory.mktemp("staffweb") / "web.log"
     env = {**stack.env, "WEB_HOST": "127.0.0.1", "WEB_PORT": str(port), "WIDGET_RASA_URL": stack.rasa_url,
            "TELEGRAM_BOT_TOKEN": FakeBotApi.TOKEN, "TELEGRAM_API_BASE_URL": bot_api.base_url,
