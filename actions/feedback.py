@@ -7,9 +7,10 @@ import logging
 from typing import Any
 
 from rasa_sdk import Action, FormValidationAction, Tracker
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from bot.dialogue import declines
 from bot.feedback import consent
 from bot.feedback.dialogue import (
     EDITABLE_SLOTS,
@@ -50,6 +51,9 @@ class ActionStartPetition(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
+        # "Cháu nộp giùm bác…", an OTP code, another person's data: declined, never taken into a form.
+        if await asyncio.to_thread(declines, (tracker.latest_message or {}).get("text") or ""):
+            return [FollowupAction("action_answer_question")]
         return _clear_petition()
 
 

@@ -296,13 +296,17 @@ def render(decision: Decision, res: Resources, session: Session, query: Query, t
         procedures = _facts.get(session, res.version, decision.codes)
         if not procedures:
             return Reply("Xin lỗi, thủ tục này không còn trong cơ sở dữ liệu. " + _portal(), "not_in_data")
-        composed = compose_answer(procedures, decision.fact, today=today, case_hint=query.text)
-        text, more = composed.text, list(composed.more)
+        # One procedure's facts: the same procedure at another level is named, not answered, so that
+        # a reply never mixes two records (the citizen asks "ở cấp xã thì sao" to switch).
+        lead, others = procedures[0], procedures[1:]
+        composed = compose_answer([lead], decision.fact, today=today, case_hint=query.text)
+        text = _also_at(composed.text, lead, others)
+        more = list(composed.more)
         buttons = _fact_buttons(decision.fact)
         if more:
             buttons.insert(0, Button("Xem thêm", MORE_PAYLOAD))
         return Reply(
-            _with_injection_note(text, decision), "answer", buttons, [p.code for p in procedures], decision.fact,
+            _with_injection_note(text, decision), "answer", buttons, [lead.code], decision.fact,
             more=more, confidence=decision.confidence,
         )
     if kind == "clarify":
@@ -327,6 +331,16 @@ def render(decision: Decision, res: Resources, session: Session, query: Query, t
             "not_in_data", fact=decision.fact, confidence=decision.confidence,
         )
     return Reply("Xin lỗi, câu hỏi này nằm ngoài phạm vi tôi hỗ trợ. " + capabilities(), "out_of_scope")
+
+
+def _also_at(text: str, lead: ProcedureFacts, others: list[ProcedureFacts]) -> str:
+    """Name the other levels that carry out the same procedure, before the source line."""
+    levels = [o.levels for o in others if o.levels and o.levels != lead.levels]
+    if not levels:
+        return text
+    note = f"Thủ tục này cũng được thực hiện ở {', '.join(dict.fromkeys(levels))}."
+    head, sep, source = text.rpartition("\nNguồn:")
+    return f"{head}\n{note}{sep}{source}" if sep else f"{text}\n{note}"
 
 
 def _with_injection_note(text: str, decision: Decision) -> str:
@@ -394,6 +408,15 @@ def _record(session: Session, reply: Reply, query: Query, sender_id: str) -> Non
                 )
     except SQLAlchemyError:
         logger.exception("could not record the turn; the reply is sent anyway")
+
+
+def declines(text: str) -> bool:
+    """Whether the message raises a concern the bot declines (secrets, another person's data, acting
+    for the citizen): such a message never starts a form, whatever the intent model said."""
+    with session_scope() as session:
+        res = cache.get(session=session)
+    concern = analyse(text, lexicon=res.lexicon).concern
+    return concern in (Concern.SENSITIVE, Concern.PRIVACY, Concern.REAL_ACTION)
 
 
 def _today() -> dt.date:

@@ -1,7 +1,8 @@
 """Benchmarks behind `make bench`: reply latency and throughput, NLU parse, procedure resolution, memory, training.
 
     .venv/bin/python scripts/bench.py                         # everything except training
-    .venv/bin/python scripts/bench.py --only resolution       # resolver at 325 / 2,642 / 20,000 records
+    .venv/bin/python scripts/bench.py --only resolution       # understanding at the seed's size and 20,000
+    .venv/bin/python scripts/bench.py --only none --compare http://127.0.0.1:5105,http://127.0.0.1:5205
     .venv/bin/python scripts/bench.py --only e2e --targets sqlite,postgres,cluster
     .venv/bin/python scripts/bench.py --only training --train-configs tests/e2e/config.yml,config.yml
 
@@ -35,19 +36,16 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bot.knowledge.search import IndexedProcedure, ProcedureIndex, ProcedureName, base_name  # noqa: E402
 
 from bot import db  # noqa: E402
 from bot.db import upgrade_to_head  # noqa: E402
-from bot.knowledge.repository import build_index  # noqa: E402
 from bot.knowledge.seed import load_seed  # noqa: E402
-from bot.settings import get_settings  # noqa: E402
+from bot.understanding.resources import Resources  # noqa: E402
 from tests.production.load import QUESTIONS, run_load, summarise  # noqa: E402
 from tests.production.load import memory_mb as peak_rss_mb  # noqa: E402
 
 logger = logging.getLogger("bench")
 
-CATALOGUE = ROOT.parent / "shared" / "data" / "catalogue" / "national-catalogue-2026.jsonl.gz"
 DEV_SET = ROOT.parent / "shared" / "data" / "eval" / "citizen-questions-dev.jsonl"
 REPORTS = ROOT / "reports" / "bench"
 
@@ -70,20 +68,27 @@ def resolution_queries() -> list[str]:
     return queries + [fold(q) for q in queries[:20]]  # citizens often type without diacritics
 
 
-def time_resolution(index: ProcedureIndex, queries: list[str], repeats: int) -> dict[str, Any]:
-    """Latency of ProcedureIndex.resolve per question; p95 is the median over the repeats."""
-    settings = get_settings()
-    index.resolve(queries[0], threshold=settings.resolve_threshold, margin=settings.ambiguity_margin)  # warm up
+def time_resolution(res: Resources, queries: list[str], repeats: int) -> dict[str, Any]:
+    """Latency of one message's understanding (analysis + retrieval + ranker + decision); p95 is the
+    median over the repeats."""
+    from bot.understanding.query import analyse
+    from bot.understanding.resolve import resolve
+
+    def once(text: str) -> None:
+        query = analyse(text, lexicon=res.lexicon, name_words=res.procedures.name_words)
+        resolve(res.procedures, res.ranker, query)
+
+    once(queries[0])  # warm up
     runs = []
     for _ in range(repeats):
         samples = []
         for q in queries:
             start = time.perf_counter()
-            index.resolve(q, threshold=settings.resolve_threshold, margin=settings.ambiguity_margin)
+            once(q)
             samples.append((time.perf_counter() - start) * 1000)
         runs.append(summarise(samples))
     return {
-        "records": index.size,
+        "records": res.procedures.size,
         "queries": len(queries),
         "repeats": repeats,
         "median_p50_ms": float(np.median([r["p50_ms"] for r in runs])),
@@ -93,71 +98,84 @@ def time_resolution(index: ProcedureIndex, queries: list[str], repeats: int) -> 
     }
 
 
-def _index_from_db(url: str, load: Callable[[Any], None]) -> tuple[ProcedureIndex, float]:
-    db.reset_engine(url)
-    upgrade_to_head()
-    with db.session_scope() as session:
-        load(session)
-    with db.session_scope() as session:
-        index, seconds = timed(lambda: build_index(session=session))
-    db.get_engine().dispose()
-    return index, seconds
-
-
-def synthetic_index(base: ProcedureIndex, total: int, *, seed: int = 42) -> ProcedureIndex:
+def synthetic_resources(base: Resources, total: int, *, seed: int = 42) -> Resources:
     """``base`` (real names and aliases) plus synthetic procedures whose names recombine real name parts."""
+    from dataclasses import replace
+
+    from bot.understanding.index import ProcedureDoc, ProcedureIndex
+
     rng = random.Random(seed)
-    real = list(base.procedures.values())
-    names = [p.name.split() for p in real]
-    aliases = [t for t, alias in zip(base._form_text, base._form_alias, strict=True) if alias]
-    procedures = list(real)
-    proc_names = [ProcedureName(p.procedure_id, p.name, False) for p in real]
-    proc_names += [
-        ProcedureName(pid, text, True)
-        for pid, text, alias in zip(base._form_proc, base._form_text, base._form_alias, strict=True)
-        if alias
-    ]
-    next_id = max(base.procedures) + 1
-    while len(procedures) < total:
+    real = list(base.procedures.docs)
+    names = [d.name.split() for d in real]
+    aliases = [a for d in real for a in d.aliases]
+    docs = list(real)
+    while len(docs) < total:
         a, b = rng.choice(names), rng.choice(names)
-        cut_a = rng.randint(2, max(2, len(a) - 1))
-        cut_b = rng.randint(max(1, len(b) // 3), max(1, len(b) - 1))
-        name = " ".join(a[:cut_a] + b[cut_b:])
-        levels = rng.choice(["Cấp xã", "Cấp tỉnh", "Cấp xã, Cấp tỉnh"])
-        procedures.append(IndexedProcedure(next_id, f"9.{next_id:06d}", name, levels, base_name(name)))
-        proc_names.append(ProcedureName(next_id, name, False))
-        if aliases and rng.random() < 0.5:  # about as many aliases per procedure as the seed has
+        name = " ".join(a[: rng.randint(2, max(2, len(a) - 1))] + b[rng.randint(max(1, len(b) // 3), max(1, len(b) - 1)):])
+        extra = ()
+        if aliases and rng.random() < 0.3:
             x, y = rng.choice(aliases).split(), rng.choice(aliases).split()
-            proc_names.append(ProcedureName(next_id, " ".join(x[: max(1, len(x) // 2)] + y[len(y) // 2:]), True))
-        next_id += 1
-    return ProcedureIndex(procedures, proc_names)
+            extra = (" ".join(x[: max(1, len(x) // 2)] + y[len(y) // 2:]),)
+        docs.append(ProcedureDoc(len(docs) + 10_000_000, f"9.{len(docs):06d}", name,
+                                 rng.choice(["Cấp xã", "Cấp tỉnh", "Cấp xã, Cấp tỉnh"]), "", None, False, extra))
+    return replace(base, procedures=ProcedureIndex(docs, base.lexicon))
 
 
 def bench_resolution(args: argparse.Namespace) -> dict[str, Any]:
-    from bot.knowledge.importer import import_file
+    """The shipped seed (every Quảng Trị procedure) with a ranker trained on the labelled questions,
+    then a synthetic knowledge base of ``--synthetic`` procedures with the same ranker."""
+    from bot.understanding import store
+    from bot.understanding.generate import load_labelled
+    from bot.understanding.resources import build
+    from bot.understanding.train import fit
 
     queries = resolution_queries()
     results: dict[str, Any] = {}
     with tempfile.TemporaryDirectory() as tmp:
-        seed_index, seconds = _index_from_db(f"sqlite:///{tmp}/seed.db", lambda s: load_seed(session=s))
-        results["seed"] = {**time_resolution(seed_index, queries, args.repeats), "build_s": round(seconds, 2),
+        db.reset_engine(f"sqlite:///{tmp}/seed.db")
+        upgrade_to_head()
+        with db.session_scope() as session:
+            load_seed(session=session)
+            plain = build(session=session, use_ranker=False)
+        ranker, seconds = timed(lambda: fit(plain.procedures, load_labelled()))
+        results["ranker_training_s"] = round(seconds, 1)
+        with db.session_scope() as session:
+            store.store_ranker(session=session, blob=ranker.dumps(), report=ranker.report, created_by="bench",
+                               activate=True)
+        with db.session_scope() as session:
+            res, seconds = timed(lambda: build(session=session))
+        db.get_engine().dispose()
+        results["seed"] = {**time_resolution(res, queries, args.repeats), "build_s": round(seconds, 2),
                            "process_memory": peak_rss_mb(os.getpid())}
-        base = seed_index
-        if CATALOGUE.exists():
-            def load_catalogue(session: Any) -> None:
-                load_seed(session=session)  # aliases of the seed, then every catalogue record
-                import_file(CATALOGUE, session=session)
-
-            cat_index, seconds = _index_from_db(f"sqlite:///{tmp}/catalogue.db", load_catalogue)
-            results["catalogue"] = {**time_resolution(cat_index, queries, args.repeats), "build_s": round(seconds, 2),
-                                    "process_memory": peak_rss_mb(os.getpid())}
-            base = cat_index
-        else:
-            logger.warning("%s not found: skipping the 2,642-record catalogue", CATALOGUE)
-        synthetic, seconds = timed(lambda: synthetic_index(base, args.synthetic))
+        synthetic, seconds = timed(lambda: synthetic_resources(res, args.synthetic))
         results["synthetic"] = {**time_resolution(synthetic, queries, args.repeats), "build_s": round(seconds, 2),
                                 "process_memory": peak_rss_mb(os.getpid())}
     return results
+
+
+def bench_compare(urls: list[str], args: argparse.Namespace) -> dict[str, Any]:
+    """Closed-loop load on several running bots, interleaved (A, B, A, B, ...) so that the machine's
+    noise falls on both alike; the medians over the rounds are compared."""
+    rounds: dict[str, list[dict[str, Any]]] = {u: [] for u in urls}
+    for url in urls:
+        asyncio.run(run_load(f"{url}/webhooks/rest/webhook", 2, messages=20))  # warm up
+    for _ in range(args.rounds):
+        for url in urls:
+            result = asyncio.run(run_load(f"{url}/webhooks/rest/webhook", args.compare_citizens,
+                                          messages=int(30 * args.compare_citizens * args.scale)))
+            logger.info("%s: %s", url, result)
+            rounds[url].append(result)
+    summary = {}
+    for url, runs in rounds.items():
+        summary[url] = {
+            "rounds": len(runs),
+            "median_p50_ms": float(np.median([r["p50_ms"] for r in runs])),
+            "median_p95_ms": float(np.median([r["p95_ms"] for r in runs])),
+            "median_throughput_msg_s": float(np.median([r["throughput_msg_s"] for r in runs])),
+            "errors": sum(r["errors"] for r in runs),
+            "runs": runs,
+        }
+    return {"citizens": args.compare_citizens, "bots": summary}
 
 
 def bench_nlu(rasa_url: str, n: int = 100) -> dict[str, Any]:
@@ -253,6 +271,9 @@ def bench_training(args: argparse.Namespace) -> dict[str, Any]:
 def _table(results: dict[str, Any]) -> str:
     lines = []
     for name, r in results.get("resolution", {}).items():
+        if not isinstance(r, dict):
+            lines.append(f"{name}: {r}")
+            continue
         lines.append(f"resolve {name:10} {r['records']:>6} records  p50 {r['median_p50_ms']:7.2f} ms  "
                      f"p95 {r['median_p95_ms']:7.2f} ms  p99 {r['median_p99_ms']:7.2f} ms  build {r['build_s']} s")
     for target, r in results.get("e2e", {}).items():
@@ -270,6 +291,11 @@ def _table(results: dict[str, Any]) -> str:
                          f"p99 {lv['p99_ms']:8.1f} ms  {lv['throughput_msg_s']:6.1f} msg/s  errors {lv['errors']}")
         for proc, mem in r["memory"].items():
             lines.append(f"mem {target:8} {proc:12} peak {mem.get('peak_rss_mb')} MB")
+    compare = results.get("compare", {})
+    for url, r in compare.get("bots", {}).items():
+        lines.append(f"compare {compare['citizens']} citizens {url}: p50 {r['median_p50_ms']:.1f} ms  "
+                     f"p95 {r['median_p95_ms']:.1f} ms  {r['median_throughput_msg_s']:.1f} msg/s  "
+                     f"({r['rounds']} rounds, errors {r['errors']})")
     for config, r in results.get("training", {}).items():
         lines.append(f"train {config}: wall {r['wall_s']} s, cpu {r['cpu_s']} s, peak {r['peak_rss_mb']} MB")
     return "\n".join(lines) + "\n"
@@ -288,6 +314,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--synthetic", type=int, default=20_000, help="records in the synthetic index")
     parser.add_argument("--model", help="model to serve (default: the cached test model, trained if missing)")
     parser.add_argument("--train-configs", default="tests/e2e/config.yml", help="configs to time `rasa train` with")
+    parser.add_argument("--compare", default="", help="comma list of running bots' URLs to load side by side")
+    parser.add_argument("--compare-citizens", type=int, default=10, help="citizens sending without pause (compare)")
+    parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds per bot (compare)")
     args = parser.parse_args(argv)
     args.levels = [int(x) for x in args.levels.split(",") if x]
     args.paced_levels = [int(x) for x in args.paced_levels.split(",") if x]
@@ -314,6 +343,8 @@ def main(argv: list[str] | None = None) -> int:
             results["e2e"][target] = bench_cluster(model, args) if target == "cluster" else bench_stack(target, model, args)
     if "training" in sections:
         results["training"] = bench_training(args)
+    if args.compare:
+        results["compare"] = bench_compare([u.rstrip("/") for u in args.compare.split(",") if u], args)
     results["finished"] = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
     results["machine"]["load_avg_end"] = os.getloadavg()
 

@@ -11,6 +11,10 @@ export ACTION_SERVER_URL=${ACTION_SERVER_URL:-http://localhost:5055/webhook}
 export PYTHONPATH=$PWD
 echo "==> preparing the knowledge base (${DATABASE_URL:-sqlite:///var/tthc.db})"
 .venv/bin/python -m bot.knowledge.seed
+# The procedure ranker lives in the database; the first run trains one (a few minutes), later runs
+# keep the active one (make train replaces it when a better one passes the gate).
+echo "==> procedure ranker (trained once if there is none)"
+.venv/bin/python -m bot.understanding.train --if-missing
 if ! ls models/*.tar.gz >/dev/null 2>&1; then
   echo "==> no model yet: training one (a few minutes)"
   .venv/bin/rasa train --quiet

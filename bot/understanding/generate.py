@@ -44,6 +44,8 @@ class Labelled:
     fact: str | None = None
     context: Context = field(default_factory=Context)
     source: str = "generated"
+    # Several procedures fit equally ("làm căn cước" without an age): the bot should ask, not pick one.
+    ambiguous: bool = False
 
 
 @dataclass
@@ -83,6 +85,7 @@ class Writer:
             if e.kind == SYNONYM and e.value and len(words(e.phrase)) <= 2:
                 self.colloquial[" ".join(words(e.value))].append(" ".join(words(e.phrase)))
         self.foreign = list(templates.foreign_words)
+        self.folded_names = [" " + " ".join(fold_word(t) for t in tokens) + " " for tokens in index.name_tokens]
 
     # --- what the citizen calls the procedure -----------------------------------------------
 
@@ -201,6 +204,22 @@ def _clarification_answer(index: ProcedureIndex, w: Writer, p: int, gold: tuple[
     return Labelled(w.dress(text, story=False), gold, None, Context(offered_codes=offered), source="generated-clarification")
 
 
+def _ambiguous_mention(index: ProcedureIndex, w: Writer, p: int, fact: str) -> Labelled | None:
+    """The first words of a name that several procedures share ("thẻ căn cước"): a question the bot
+    should answer by asking which one is meant."""
+    tokens = [t for t in index.name_tokens[p] if t not in index.lexicon.stop_words]
+    if len(tokens) < 3:
+        return None
+    mention = tokens[: w.rng.randint(2, 3)]
+    key = " " + " ".join(fold_word(t) for t in mention) + " "
+    groups = {index.group[q] for q, name in enumerate(w.folded_names) if key in name}
+    if not 2 <= len(groups) <= 6:
+        return None
+    gold = tuple(index.docs[q].code for q in range(index.size) if index.group[q] in groups)
+    return Labelled(w.dress(w.phrase(" ".join(mention), fact)), gold, fact, source="generated-ambiguous",
+                    ambiguous=True)
+
+
 def generate(
     index: ProcedureIndex,
     *,
@@ -211,6 +230,7 @@ def generate(
     negatives: float = 0.08,
     follow_ups: float = 0.08,
     clarifications: float = 0.06,
+    ambiguous: float = 0.05,
 ) -> list[Labelled]:
     """Questions for every procedure (or the given ones), popular ones asked more often."""
     t = templates or Templates.load()
@@ -249,6 +269,10 @@ def generate(
                 typed = _clarification_answer(index, w, p, gold)
                 if typed is not None:
                     out.append(typed)
+            elif roll < negatives + 2 * follow_ups + clarifications + ambiguous:
+                vague = _ambiguous_mention(index, w, p, fact)
+                if vague is not None:
+                    out.append(vague)
     return out
 
 
@@ -268,7 +292,8 @@ def from_eval_items(items: Iterable[dict], source: str) -> list[Labelled]:
             codes = tuple(c for c in [turn.get("gold_procedure_id"), *(turn.get("also_accept") or [])] if c)
             fact = turn.get("gold_fact")
             if expect in _ANSWER and codes:
-                out.append(Labelled(turn["question"], codes, fact, Context(last_codes=last), source))
+                out.append(Labelled(turn["question"], codes, fact, Context(last_codes=last), source,
+                                    ambiguous=expect == "answer_or_clarify"))
                 last = codes
             elif expect in _NO_PROCEDURE or (
                 expect == "refuse_or_escalate" and not codes and item.get("kind") in ("out_of_kb", "out_of_domain")

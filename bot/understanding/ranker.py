@@ -27,7 +27,10 @@ _THREADS = ThreadpoolController()
 CALIBRATION_FEATURES = (
     "top", "second", "gap", "third", "q_len", "q_unknown", "q_empty", "q_context", "n_groups",
     # the best candidate's own evidence: what of the question it leaves unexplained, how much it covers
-    "unexplained_idf", "unexplained_n", "q_cov", "name_cov", "subject_missing", "variant_missing",
+    "unexplained_idf", "unexplained_n", "q_cov", "name_cov", "subject_missing", "variant_missing", "focus_cov",
+    "form_alias", "form_example", "q_story",
+    # the runner-up's: a more specific sibling ("… lưu động") that the question does not mention
+    "second_name_cov", "second_q_cov", "second_variant_extra", "second_variant_missing",
 )
 
 
@@ -35,9 +38,9 @@ CALIBRATION_FEATURES = (
 class Thresholds:
     """Calibrated confidence needed to answer without asking, and to offer choices at all."""
 
-    answer: float = 0.8
-    clarify: float = 0.25
-    candidate: float = 0.05  # a group's own score needed to be offered as a choice
+    answer: float = 0.8  # on the confidence that the best procedure is right
+    clarify: float = 0.25  # on the confidence that the right one is among the choices
+    choice_gap: float = 3.0  # how far below the best group's score another may be and still be offered
 
 
 @dataclass
@@ -49,6 +52,8 @@ class Ranker:
     thresholds: Thresholds = field(default_factory=Thresholds)
     features: tuple[str, ...] = FEATURES
     report: dict = field(default_factory=dict)
+    # P(the right procedure is among the choices offered when asking back): decides ask vs abstain.
+    choice_calibrator: HistGradientBoostingClassifier | None = None
 
     def score(self, rows: np.ndarray) -> np.ndarray:
         """How likely each candidate (row) is what the question means (a ranking score, not a probability)."""
@@ -57,13 +62,25 @@ class Ranker:
         with _THREADS.limit(limits=1, user_api="openmp"):
             return np.asarray(self.model.predict(rows, num_threads=1), dtype=np.float32)
 
-    def confidence(self, group_scores: Sequence[float], best_row: np.ndarray | None) -> float:
-        """Calibrated probability that the best group is right (``best_row``: its best candidate's features)."""
-        x = calibration_row(group_scores, best_row)
+    def confidence(
+        self, group_scores: Sequence[float], best_row: np.ndarray | None, second_row: np.ndarray | None = None
+    ) -> float:
+        """Calibrated probability that the best group is right (rows: the best and runner-up candidates' features)."""
+        x = calibration_row(group_scores, best_row, second_row)
         if self.calibrator is None:
             return float(x[0])
         with _THREADS.limit(limits=1, user_api="openmp"):
             return float(self.calibrator.predict_proba(x.reshape(1, -1))[0, 1])
+
+    def choice_confidence(
+        self, group_scores: Sequence[float], best_row: np.ndarray | None, second_row: np.ndarray | None = None
+    ) -> float:
+        """Calibrated probability that the right procedure is among the choices offered."""
+        if self.choice_calibrator is None:
+            return self.confidence(group_scores, best_row, second_row)
+        x = calibration_row(group_scores, best_row, second_row)
+        with _THREADS.limit(limits=1, user_api="openmp"):
+            return float(self.choice_calibrator.predict_proba(x.reshape(1, -1))[0, 1])
 
     def dumps(self) -> bytes:
         buffer = io.BytesIO()
@@ -78,13 +95,27 @@ class Ranker:
         return ranker
 
 
-def calibration_row(group_scores: Sequence[float], best_row: np.ndarray | None) -> np.ndarray:
-    """Features of a whole question for the calibrator: group scores best first, the question's and
-    the best candidate's features."""
+def calibration_row(
+    group_scores: Sequence[float], best_row: np.ndarray | None, second_row: np.ndarray | None = None
+) -> np.ndarray:
+    """Features of a whole question for the calibrators: group scores best first, the question's and
+    the best candidate's features, and the runner-up's."""
     s = list(group_scores) + [0.0, 0.0, 0.0]
     q = dict(zip(FEATURES, best_row, strict=True)) if best_row is not None else {}
+    r = dict(zip(FEATURES, second_row, strict=True)) if second_row is not None else {}
     values = {"top": s[0], "second": s[1], "gap": s[0] - s[1], "third": s[2], "n_groups": float(len(group_scores))}
+    values.update({f"second_{k}": r.get(k, 0.0) for k in ("name_cov", "q_cov", "variant_extra", "variant_missing")})
     return np.array([values.get(name, q.get(name, 0.0)) for name in CALIBRATION_FEATURES], dtype=np.float32)
+
+
+def best_rows(groups: Sequence[str], scores: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray | None, np.ndarray | None]:
+    """Feature rows of the best candidate and of the best candidate of another group."""
+    if not len(scores):
+        return None, None
+    order = np.argsort(-scores)
+    best = int(order[0])
+    second = next((int(i) for i in order[1:] if groups[int(i)] != groups[best]), None)
+    return rows[best], rows[second] if second is not None else None
 
 
 def new_model(seed: int = 0) -> lgb.LGBMRanker:

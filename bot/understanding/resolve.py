@@ -15,7 +15,7 @@ import numpy as np
 from bot.understanding.features import FEATURES, Context, features
 from bot.understanding.index import ProcedureIndex, Retrieved
 from bot.understanding.query import Query
-from bot.understanding.ranker import ABSTAIN, ANSWER, CLARIFY, Ranker, Thresholds
+from bot.understanding.ranker import ABSTAIN, ANSWER, CLARIFY, Ranker, Thresholds, best_rows
 
 MAX_CHOICES = 4
 # A group member (the same procedure at another level) is answered with the leader when its score
@@ -47,11 +47,17 @@ class Resolution:
         """The groups worth offering when asking back."""
         if not self.groups:
             return []
-        keep = [g for g in self.groups[:MAX_CHOICES] if g.score >= thresholds.candidate]
-        return keep or self.groups[:1]
+        return offered(self.groups, thresholds)
 
 
 _AGE = FEATURES.index("age")
+
+
+def offered(groups: Sequence[GroupScore], thresholds: Thresholds) -> list[GroupScore]:
+    """The best groups, up to MAX_CHOICES, close enough to the best to be worth offering."""
+    if not groups:
+        return []
+    return [g for g in groups[:MAX_CHOICES] if g.score >= groups[0].score - thresholds.choice_gap]
 
 
 def heuristic_scores(rows: np.ndarray) -> np.ndarray:
@@ -104,15 +110,16 @@ def resolve(index: ProcedureIndex, ranker: Ranker | None, query: Query, context:
     if not groups:
         return Resolution()
     thresholds = ranker.thresholds if ranker is not None else Thresholds()
-    best_row = rows[int(np.argmax(scores))] if rows.shape[0] else None
+    best_row, second_row = best_rows([index.group[p] for p in retrieved.candidates], scores, rows)
     if ranker is not None:
-        confidence = ranker.confidence([g.score for g in groups], best_row)
+        confidence = ranker.confidence([g.score for g in groups], best_row, second_row)
     else:
         second = groups[1].score if len(groups) > 1 else 0.0
         confidence = float(groups[0].score) * min(1.0, 2.0 * (groups[0].score - second) + 0.5)
+    choice = ranker.choice_confidence([g.score for g in groups], best_row, second_row) if ranker else confidence
     if confidence >= thresholds.answer:
         decision = ANSWER
-    elif confidence >= thresholds.clarify:
+    elif choice >= thresholds.clarify:
         decision = CLARIFY
     else:
         decision = ABSTAIN

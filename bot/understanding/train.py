@@ -24,11 +24,12 @@ from bot.understanding.query import analyse
 from bot.understanding.ranker import (
     Ranker,
     Thresholds,
+    best_rows,
     calibration_row,
     new_calibrator,
     new_model,
 )
-from bot.understanding.resolve import score_candidates
+from bot.understanding.resolve import GroupScore, offered, score_candidates
 
 logger = logging.getLogger(__name__)
 
@@ -112,6 +113,7 @@ def _fit_ranker(items: Sequence[Featurised], seed: int):  # type: ignore[no-unty
 
 
 def _dev_outcomes(ranker: Ranker, items: Sequence[Featurised]) -> tuple[np.ndarray, np.ndarray, list[DevOutcome]]:
+    """Calibration rows (best group scores, best candidate's evidence), whether the top is right, and outcomes."""
     x, y, outcomes = [], [], []
     for f in items:
         if not f.rows.shape[0]:
@@ -121,17 +123,19 @@ def _dev_outcomes(ranker: Ranker, items: Sequence[Featurised]) -> tuple[np.ndarr
         for g, s in zip(f.groups, scores, strict=True):
             best[g] = max(best.get(g, 0.0), float(s))
         ranked = sorted(best.items(), key=lambda kv: -kv[1])
-        x.append(calibration_row([s for _, s in ranked], f.rows[int(np.argmax(scores))]))
-        right = bool(f.gold_groups) and ranked[0][0] in f.gold_groups
+        x.append(calibration_row([s for _, s in ranked], *best_rows(f.groups, scores, f.rows)))
+        # An ambiguous question is never "right" to answer outright: the bot should ask which one.
+        right = bool(f.gold_groups) and ranked[0][0] in f.gold_groups and not f.example.ambiguous
         y.append(int(right))
-        top = [g for g, s in ranked[:4] if s >= ranker.thresholds.candidate] or [ranked[0][0]]
+        top = [g.key for g in offered([GroupScore(k, (), "", s) for k, s in ranked], ranker.thresholds)]
         outcomes.append(DevOutcome(bool(f.gold_groups), right, bool(set(top) & f.gold_groups), f.example.source))
     return np.array(x, dtype=np.float32), np.array(y, dtype=np.int8), outcomes
 
 
-def fit_thresholds(outcomes: Sequence[DevOutcome], confidences: np.ndarray) -> Thresholds:
-    """The lowest answer threshold meeting TARGET_PRECISION, and a clarify threshold below which the
-    right procedure is rarely among the choices (there, saying "not in our data" is more honest)."""
+def fit_thresholds(outcomes: Sequence[DevOutcome], confidences: np.ndarray, choices: np.ndarray) -> Thresholds:
+    """The lowest answer threshold meeting TARGET_PRECISION, and a clarify threshold (on the choice
+    confidence) below which the right procedure is rarely among the choices: there, saying "not in
+    our data" is more honest than offering a list."""
     order = np.argsort(-confidences)
     answer = 0.99
     right = 0
@@ -140,15 +144,15 @@ def fit_thresholds(outcomes: Sequence[DevOutcome], confidences: np.ndarray) -> T
         if n >= 30 and right / n >= TARGET_PRECISION:
             answer = float(confidences[i])
     answer = min(max(answer, 0.5), 0.99)
-    below = [i for i in order if confidences[i] < answer]
-    clarify = answer
+    below = sorted((i for i in range(len(outcomes)) if confidences[i] < answer), key=lambda i: -choices[i])
+    clarify = 0.99
     window = 40
     for k in range(len(below)):
         recent = below[max(0, k - window + 1) : k + 1]
         if len(recent) >= 10 and sum(outcomes[i].in_choices for i in recent) / len(recent) < TARGET_CLARIFY_RECALL:
             break
-        clarify = float(confidences[below[k]])
-    return Thresholds(answer=answer, clarify=min(clarify, answer))
+        clarify = float(choices[below[k]])
+    return Thresholds(answer=answer, clarify=clarify)
 
 
 FOLDS = 3
@@ -186,11 +190,16 @@ def fit_featurised(items: Sequence[Featurised], *, seed: int = 0) -> Ranker:
     if len(set(cy.tolist())) == 2:
         ranker.calibrator = new_calibrator().fit(cx, cy)
         confidences = cross_val_predict(new_calibrator(), cx, cy, cv=FOLDS, method="predict_proba")[:, 1]
+    in_choices = np.array([int(o.in_choices) for o in outcomes], dtype=np.int8)
+    choices = confidences
+    if len(set(in_choices.tolist())) == 2:
+        ranker.choice_calibrator = new_calibrator().fit(cx, in_choices)
+        choices = cross_val_predict(new_calibrator(), cx, in_choices, cv=FOLDS, method="predict_proba")[:, 1]
     # Thresholds from real labelled questions only: generated ones are easier or stranger than what
     # citizens write, and the thresholds must hold for citizens.
     real = [i for i, o in enumerate(outcomes) if not o.source.startswith("generated")]
     fitted_on = real if len(real) >= 100 else list(range(len(outcomes)))
-    ranker.thresholds = fit_thresholds([outcomes[i] for i in fitted_on], confidences[fitted_on])
+    ranker.thresholds = fit_thresholds([outcomes[i] for i in fitted_on], confidences[fitted_on], choices[fitted_on])
     report = TrainReport(
         train_questions=len(items),
         dev_questions=len(outcomes),
@@ -206,8 +215,9 @@ def fit_featurised(items: Sequence[Featurised], *, seed: int = 0) -> Ranker:
         report.answered = float(answered.mean())
         picked = [o for o, a in zip(chosen, answered, strict=True) if a]
         report.answered_precision = float(np.mean([o.top_right for o in picked])) if picked else 1.0
-        report.clarified = float(((conf >= ranker.thresholds.clarify) & ~answered).mean())
-        no_gold = [c < ranker.thresholds.clarify for o, c in zip(chosen, conf, strict=True) if not o.has_gold]
+        choice = choices[fitted_on]
+        report.clarified = float(((choice >= ranker.thresholds.clarify) & ~answered).mean())
+        no_gold = [c < ranker.thresholds.clarify for o, c in zip(chosen, choice, strict=True) if not o.has_gold]
         report.abstained_no_gold = float(np.mean(no_gold)) if no_gold else 1.0
     ranker.report = report.as_dict()
     logger.info("ranker trained: %s", ranker.report)
