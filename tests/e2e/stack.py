@@ -91,9 +91,14 @@ class Stack:
     web_port: int = 0  # where tests run bot.web (the widget's page): the one origin Rasa's webhook allows
 
     def chat(self, text: str, sender: str = "tester") -> list[dict]:
-        response = httpx.post(
-            f"{self.rasa_url}/webhooks/rest/webhook", json={"sender": sender, "message": text}, timeout=60
-        )
+        """One message; Telegram conversations (``tg:`` ids) arrive through the bridge's channel, as in production."""
+        if sender.startswith("tg:"):
+            response = httpx.post(f"{self.rasa_url}/webhooks/telegram/webhook", json={"sender": sender, "message": text},
+                                  headers={"Authorization": f"Bearer {BRIDGE_SECRET}"}, timeout=60)
+        else:
+            response = httpx.post(
+                f"{self.rasa_url}/webhooks/rest/webhook", json={"sender": sender, "message": text}, timeout=60
+            )
         response.raise_for_status()
         return response.json()
 
