@@ -32,7 +32,7 @@ create-admin: setup ## create the first admin user (asks for the password)
 seed: setup ## apply migrations and load data/seed into DATABASE_URL
 	$(PY) -m bot.knowledge.seed
 
-nlu: setup ## regenerate data/nlu/procedure_questions.yml from its templates
+nlu: setup ## regenerate data/nlu/procedure_questions.yml from the labelled questions and the seeded knowledge base
 	$(PY) scripts/generate_nlu.py
 
 train: setup ## trainer pipeline: export, train, score old and new on the frozen held-out set, promote if not worse, reload Rasa

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from collections import OrderedDict
+import json
+import logging
 from collections.abc import Sequence
 
 from bot.analytics.models import RATING_DOWN, RATING_UP
 from bot.analytics.ratings import DOWN_TITLE, UP_TITLE, is_rating_payload, typed_rating
 from bot.channels.rasa_client import Button
+from bot.channels.state import SharedState, StateUnavailable
+
+logger = logging.getLogger(__name__)
 
 TYPED_HINT = 'Thông tin trên có đúng không? Anh/chị nhắn "đúng" hoặc "sai" để góp ý.'
 _TITLES = {UP_TITLE: RATING_UP, DOWN_TITLE: RATING_DOWN}
@@ -21,23 +25,35 @@ def split_rating_buttons(buttons: Sequence[Button]) -> tuple[list[Button], list[
 
 
 class RatingReplyMemory:
-    """The rating payloads of the last answer sent to each recipient; only the very next message may use them."""
+    """The rating payloads of the last answer sent to each recipient; only the very next message may use
+    them. Kept in the shared state, so the reply may reach another replica (Redis with several)."""
 
-    def __init__(self, capacity: int = 10_000):
-        self._capacity = capacity
-        self._items: OrderedDict[str, dict[str, str]] = OrderedDict()
+    def __init__(self, state: SharedState, ttl: float = 2 * 24 * 3600):
+        self._state = state
+        self._ttl = ttl
 
-    def remember(self, sender: str, buttons: Sequence[Button]) -> None:
+    @staticmethod
+    def _key(sender: str) -> str:
+        return f"zalo:rating:{sender}"
+
+    async def remember(self, sender: str, buttons: Sequence[Button]) -> None:
         payloads = {_TITLES[b.title]: b.payload for b in buttons if b.title in _TITLES}
         if not payloads:
             return
-        self._items[sender] = payloads
-        self._items.move_to_end(sender)
-        if len(self._items) > self._capacity:
-            self._items.popitem(last=False)
+        try:
+            await self._state.put(self._key(sender), json.dumps(payloads), self._ttl)
+        except StateUnavailable as exc:
+            logger.warning("Rating reply not remembered (%s)", exc)
 
-    def resolve(self, sender: str, text: str) -> str:
+    async def resolve(self, sender: str, text: str) -> str:
         """The rating payload when the message is "đúng"/"sai"…; any message ends the chance to rate."""
-        payloads = self._items.pop(sender, None)
-        rating = typed_rating(text) if payloads else None
-        return payloads.get(rating, text) if payloads and rating else text
+        try:
+            raw = await self._state.get(self._key(sender))
+            if raw is None:
+                return text
+            await self._state.delete(self._key(sender))
+        except StateUnavailable:
+            return text
+        payloads = json.loads(raw)
+        rating = typed_rating(text)
+        return payloads.get(rating, text) if rating else text

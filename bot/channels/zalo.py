@@ -82,7 +82,7 @@ class OptionMemory:
     (in the shared state: the citizen's answer may reach another replica)."""
 
     def __init__(self, state: SharedState):
-        self._state = state
+        self.state = state
 
     @staticmethod
     def _key(sender: str) -> str:
@@ -91,14 +91,14 @@ class OptionMemory:
     async def remember(self, sender: str, buttons: list[Button]) -> None:
         value = json.dumps([[b.title, b.payload] for b in buttons], ensure_ascii=False)
         try:
-            await self._state.put(self._key(sender), value, REPLY_WINDOW_SECONDS)
+            await self.state.put(self._key(sender), value, REPLY_WINDOW_SECONDS)
         except StateUnavailable as exc:
             logger.warning("Numbered options not remembered (%s)", exc)
 
     async def resolve(self, sender: str, text: str) -> str:
         """The payload of the chosen option, or the text unchanged."""
         try:
-            raw = await self._state.get(self._key(sender))
+            raw = await self.state.get(self._key(sender))
         except StateUnavailable:
             return text
         options = [Button(title, payload) for title, payload in json.loads(raw)] if raw else []
@@ -106,7 +106,7 @@ class OptionMemory:
         if chosen is None:
             return text
         with contextlib.suppress(StateUnavailable):  # expires on its own otherwise
-            await self._state.delete(self._key(sender))
+            await self.state.delete(self._key(sender))
         return chosen.payload
 
 
@@ -125,7 +125,7 @@ class ZaloOutput(OutputChannel):
         self.recipient = recipient
         self.options = options
         self.sender = sender
-        self.ratings = ratings or RatingReplyMemory()
+        self.ratings = ratings or RatingReplyMemory(options.state)
         self.sent = 0
 
     @property
@@ -165,7 +165,7 @@ class ZaloOutput(OutputChannel):
                 logger.warning("Zalo refused a button message (%s); sending numbered options", exc.code)
         # Without buttons, 👍/👎 become a typed "đúng"/"sai" reply instead of numbered options.
         parsed, rating = split_rating_buttons(parsed)
-        self.ratings.remember(self.sender, rating)
+        await self.ratings.remember(self.sender, rating)
         text = numbered_options(chunks[-1], parsed) if parsed else chunks[-1]
         if parsed:
             await self.options.remember(self.sender, parsed)
@@ -223,7 +223,7 @@ class ZaloInput(InputChannel):
         self.clock = clock
         self.seen = SeenSet(self.state, ZALO)
         self.options = OptionMemory(self.state)
-        self.ratings = RatingReplyMemory()
+        self.ratings = RatingReplyMemory(self.state)
         self.limiter = RateLimiter(self.state, ZALO, config.rate_limit, config.rate_window)
         self._tasks: set[asyncio.Task] = set()
         if not config.can_verify:
@@ -356,7 +356,7 @@ class ZaloInput(InputChannel):
                 return
             await hand_over(sender, lambda notice: out.send_text_message(sender, notice))  # petition results
             message = UserMessage(
-                await self.options.resolve(sender, self.ratings.resolve(sender, text)),
+                await self.options.resolve(sender, await self.ratings.resolve(sender, text)),
                 out,
                 sender,
                 input_channel=self.name(),

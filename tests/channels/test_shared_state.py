@@ -6,7 +6,10 @@ import asyncio
 
 import pytest
 
+from bot.analytics.ratings import DOWN_TITLE, UP_TITLE
 from bot.channels.guards import PayloadStore, RateLimiter, SeenSet
+from bot.channels.rasa_client import Button
+from bot.channels.rating_replies import RatingReplyMemory
 from bot.channels.state import MemoryState, RedisState, StateUnavailable, state_from_env
 from bot.channels.zalo_tokens import SharedTokenStore, ZaloTokens
 from tests.channels.conftest import REDIS_URL
@@ -78,3 +81,19 @@ def test_redis_is_used_when_redis_url_is_set(monkeypatch):
     assert isinstance(state_from_env(), MemoryState)
     monkeypatch.setenv("REDIS_URL", REDIS_URL)
     assert isinstance(state_from_env(), RedisState)
+
+
+async def test_typed_rating_reaches_the_replica_that_did_not_send_the_answer(state):
+    """Zalo answers from one replica; the citizen's "sai" may arrive at another."""
+    sender_replica, other_replica = RatingReplyMemory(state), RatingReplyMemory(state)
+    buttons = [Button(UP_TITLE, "/rate_up{\"a\":1}"), Button(DOWN_TITLE, "/rate_down{\"a\":1}"), Button("Khác", "/x")]
+    await sender_replica.remember("u1", buttons)
+    assert await other_replica.resolve("u1", "sai") == "/rate_down{\"a\":1}"
+    assert await sender_replica.resolve("u1", "sai") == "sai"  # only the very next message rates
+
+
+async def test_a_message_that_is_not_a_rating_ends_the_chance_to_rate(state):
+    memory = RatingReplyMemory(state)
+    await memory.remember("u2", [Button(UP_TITLE, "/rate_up"), Button(DOWN_TITLE, "/rate_down")])
+    assert await memory.resolve("u2", "thế còn lệ phí?") == "thế còn lệ phí?"
+    assert await memory.resolve("u2", "đúng") == "đúng"
