@@ -396,7 +396,7 @@ NOT_REQUIRED = "không phải nộp"
 # "Trường hợp không quy định rõ bản chính thì có thể nộp bản sao hợp lệ": a rule about copies, not a document.
 _PERMISSION_NOTE = re.compile(r"^(?:Trường hợp|Lưu ý|Ghi chú)\b[^.;]*\bthì\s+(?:có thể|được)\s+nộp\s+bản\s+(?:sao|chính)",
                               re.IGNORECASE)
-_ENUMERATOR = re.compile(r"^\s*(?:[a-zđ]\)|\([a-zđ0-9]{1,2}\)|\d{1,2}[.)](?!\d))\s*")
+_ENUMERATOR = re.compile(r"^\s*(?:[a-zđ]\)|\([a-zđ0-9]{1,2}\)|\([ivx]{1,4}\)\.?|\d{1,2}[.)](?!\d))\s*")
 _SENTENCE_END = re.compile(r"(?<=[^\s.]{2})[.;]\s+(?=[A-ZĐÀ-Ỹ(\-+])")
 
 
@@ -435,6 +435,32 @@ def _unglue_copies(raw: str, copies: str, flags: list[str]) -> tuple[str, str]:
         add_flag(flags, "copies_glued_digits")
         return raw, copies
     return raw + digits[:-keep], copies[len(digits) - keep :]
+
+
+# A count written inside a name: "(01 bản chính hoặc 01 bản sao có chứng thực)", "…: 01 bản chính nếu …".
+_COUNT_IN_NAME_AFTER = re.compile(rf"\s+[{LOWER}]")
+
+
+def _is_copies_cell(seg: str, m: re.Match[str]) -> bool:
+    """Whether a copies match is the table's copies cell rather than a count written in the name.
+
+    Cells print counts without a leading zero ("0 bản chính,1 bản sao"); a bare "N bản chính" followed
+    by a lower-case word ("1 bản chính nếu …") continues the name.
+    """
+    if re.match(r"0\d\D", m.group(0)):
+        return False
+    single = "," not in m.group(0) and ":" not in m.group(0)
+    return not (single and _COUNT_IN_NAME_AFTER.match(seg, m.end()))
+
+
+def _table_rows(seg: str) -> list[str]:
+    """Split one flattened table into [name, copies, name, copies, …, text after the last row]."""
+    parts, start = [], 0
+    for m in _COPIES.finditer(seg):
+        if _is_copies_cell(seg, m):
+            parts += [seg[start : m.start()], m.group(0)]
+            start = m.end()
+    return parts + [seg[start:]]
 
 
 def _split_file(piece: str) -> tuple[str, list[str]]:
@@ -517,12 +543,12 @@ def parse_documents(text: str, flags: list[str]) -> list[ParsedDocument]:
     docs: list[ParsedDocument] = []
     exempt: list[str] = []
     for seg in segments[1:]:
-        parts = _COPIES.split(seg)
+        parts = _table_rows(seg)
         sub_case = case
         for i in range(0, len(parts) - 1, 2):
             raw, copies = _unglue_copies(parts[i], parts[i + 1], flags)
             name, files = _split_file(raw)
-            name = tidy(name).strip(" ;").lstrip("-+*• ").strip()
+            name = tidy(name).strip(" ;").lstrip("-+*•.,;:) ").strip()
             if not name:
                 continue
             copies_text = _copies(copies)

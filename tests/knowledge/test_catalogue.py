@@ -344,3 +344,22 @@ def test_per_page_fee_with_a_maximum_and_a_foreign_currency_row():
         (FEE_AMOUNT, 1500, "Từ trang thứ 4 trở lên", "trang", 150000),
         (FEE_TEXT, None, "Tại cơ quan ở nước ngoài: 12 USD/bản", "", None),
     ]
+
+
+def test_a_count_written_inside_a_name_does_not_split_the_row():
+    text = ("--" + DOCS + "Hợp đồng bảo đảm (01 bản chính hoặc 01 bản sao có chứng thực) (khoản 2 Điều 27)."
+            "0 bản chính,1 bản sao"
+            "Giấy phép xuất khẩu: 01 bản chính nếu xuất khẩu một lần hoặc 01 bản chụp nếu nhiều lần"
+            "1 bản chính,1 bản sao"
+            "Tờ khai hải quan: 02 bản chính1 bản chính")
+    docs = parse_documents(text, [])
+    assert [(d.name, d.copies) for d in docs] == [
+        ("Hợp đồng bảo đảm (01 bản chính hoặc 01 bản sao có chứng thực) (khoản 2 Điều 27).", "1 bản sao"),
+        ("Giấy phép xuất khẩu: 01 bản chính nếu xuất khẩu một lần hoặc 01 bản chụp nếu nhiều lần",
+         "1 bản chính, 1 bản sao"),
+        ("Tờ khai hải quan: 02 bản chính", "1 bản chính"),
+    ]
+    rest = parse_documents("--" + DOCS + "Bản sao Điều lệ.1 bản chính\tĐiều lệ của tổ chức;1 bản chính.Đơn đề nghị"
+                           "1 bản chính,Bản chính Giấy phép0 bản chính,1 bản sao(iii). Cam kết thực hiện1 bản chính", [])
+    assert [d.name for d in rest] == ["Bản sao Điều lệ.", "Điều lệ của tổ chức", "Đơn đề nghị", "Bản chính Giấy phép",
+                                      "Cam kết thực hiện"]
