@@ -384,10 +384,8 @@ _FORM_IN_FILE = re.compile(
 # "Mau so 01_TT41.docx", "PL1.docx": legal documents and annexes, not form codes.
 _NOT_FORM = re.compile(r"^(?:.*-)?(?:TT|TTLT|NĐ|ND|QĐ|QD|NQ|QH|PL|TPHS)-?\d", re.IGNORECASE)
 _NOTE_ROW = re.compile(r"^\W*(lưu ý|ghi chú)", re.IGNORECASE)
-# A copies cell glued to a number before it: "Mẫu số 181 bản chính" is form 18 and 1 copy,
-# "năm 20240 bản chính" is the year 2024 and 0 copies.
-_FORM_NUMBER_BEFORE = re.compile(r"(?:[Mm]ẫu|MẪU|[Pp]hụ lục|[Bb]ước|[Ss]ố)\s*(?:số\s*)?(?:[A-ZĐa-z0-9]+[.\-_])*$")
-_YEAR_BEFORE = re.compile(r"(?:năm\s*|\d{1,2}/\d{1,2}/|/)$")
+# A copies cell glued to a number before it: counts in the cell are below ten, so "Mẫu số 181 bản chính" is
+# form 18 and 1 copy, "năm 20240 bản chính" the year 2024 and 0, "Nghị định 1161 bản chính" decree 116 and 1.
 # "Lưu ý: … không phải nộp Phiếu lý lịch tư pháp trong hồ sơ": a document the record says is not needed.
 _NOT_REQUIRED = re.compile(
     r"không\s+(?:phải|cần)\s+nộp\s+(?P<doc>[A-ZĐ][^.;,:()]{3,80}?)(?=\s+trong\s+hồ\s+sơ|\s+khi\b|[.;,:()]|$)"
@@ -417,24 +415,13 @@ def first_sentence(text: str) -> str:
     return text.strip()
 
 
-def _unglue_copies(raw: str, copies: str, flags: list[str]) -> tuple[str, str]:
-    """Give back digits the copies cell took from the text before it (form numbers, years)."""
+def _unglue_copies(raw: str, copies: str) -> tuple[str, str]:
+    """Give back to the name the digits the copies cell took from it (all but the last)."""
     m = re.match(r"(\d+)", copies)
     if not m or len(m.group(1)) < 2:
         return raw, copies
-    digits = m.group(1)
-    if _FORM_NUMBER_BEFORE.search(raw):
-        if len(digits) == 2 and digits.startswith("0"):
-            return raw, copies  # "Mẫu số 01 bản chính" cannot be form "0"
-        keep = 1
-    elif digits.startswith("0") and len(digits) == 2:
-        return raw, copies  # "01 bản chính"
-    elif re.match(r"(?:19|20)\d\d\d{1,2}$", digits) and _YEAR_BEFORE.search(raw):
-        keep = len(digits) - 4
-    else:
-        add_flag(flags, "copies_glued_digits")
-        return raw, copies
-    return raw + digits[:-keep], copies[len(digits) - keep :]
+    keep = len(m.group(1)) - 1
+    return raw + copies[:keep], copies[keep:]
 
 
 # A count written inside a name: "(01 bản chính hoặc 01 bản sao có chứng thực)", "…: 01 bản chính nếu …".
@@ -546,7 +533,7 @@ def parse_documents(text: str, flags: list[str]) -> list[ParsedDocument]:
         parts = _table_rows(seg)
         sub_case = case
         for i in range(0, len(parts) - 1, 2):
-            raw, copies = _unglue_copies(parts[i], parts[i + 1], flags)
+            raw, copies = _unglue_copies(parts[i], parts[i + 1])
             name, files = _split_file(raw)
             name = tidy(name).strip(" ;").lstrip("-+*•.,;:) ").strip()
             if not name:

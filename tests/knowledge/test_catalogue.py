@@ -258,11 +258,16 @@ def test_copy_counts_glued_to_form_numbers_and_years_are_given_back():
     assert "copies_glued_digits" not in flags
 
 
-def test_ambiguous_glued_counts_are_flagged_not_guessed():
-    flags: list[str] = []
-    docs = parse_documents("--" + DOCS + "Bản sao có chứng thực 21 bản chính", flags)
-    assert docs[0].copies == "21 bản chính"
-    assert "copies_glued_digits" in flags
+def test_counts_in_the_copies_cell_are_below_ten_so_other_digits_end_the_name():
+    docs = parse_documents("--" + DOCS + "Văn bản theo Nghị định 1161 bản chính"
+                           "Bản dịch theo pháp luật Việt Nam 21 bản chính,1 bản sao"
+                           "Mẫu số 03-QĐ6131 bản chínhG19-KQ0061781 bản chính", [])
+    assert [(d.name, d.copies) for d in docs] == [
+        ("Văn bản theo Nghị định 116", "1 bản chính"),
+        ("Bản dịch theo pháp luật Việt Nam 2", "1 bản chính, 1 bản sao"),
+        ("Mẫu số 03-QĐ613", "1 bản chính"),
+        ("G19-KQ006178", "1 bản chính"),
+    ]
 
 
 def test_document_names_keep_their_first_sentence_without_enumerators():
