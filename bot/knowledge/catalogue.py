@@ -502,6 +502,29 @@ def _case_heading(text: str) -> str:
     return first_sentence(_ENUMERATOR.sub("", _clean(text).lstrip("-+*• "))).rstrip(": ")
 
 
+# Text before a table that describes its document rather than naming a case: "Phiếu được tạo lập khi …",
+# "… (Mẫu DC02). Phiếu này là biểu mẫu điện tử …", "Trong phiếu nêu rõ …", "Công dân kê khai khi …", "Bao gồm".
+_CASE_START = re.compile(r"^\W*(?:trường hợp|đối với|nếu|khi)\b", re.IGNORECASE)
+_DESCRIPTION = re.compile(
+    r"(?:^|[.;]\s+)(?:(?:Trong\s+)?(?:phiếu|tờ khai|đơn|biểu mẫu|mẫu|giấy|văn bản)(?:\s+này)?"
+    r"\s+(?:được|là|do|nêu|ghi)\b|(?:công dân|người [^\s.;,:]+)\s+kê khai\b)|^\W*(?:bao gồm|gồm)\W*$",
+    re.IGNORECASE,
+)
+
+
+def _describes_a_document(text: str) -> bool:
+    """Whether the text before a table describes the table's document (then the case does not change)."""
+    text = tidy(_clean(text))
+    if not text or text.endswith(":") or _CASE_START.match(text):
+        return False
+    return bool(_DESCRIPTION.search(text))
+
+
+def _next_case(text: str, case: str) -> str:
+    """The case of the next table: the heading before it, unless that heading only describes a document."""
+    return case if _describes_a_document(text) else _case_heading(text)
+
+
 def _not_required(note: str) -> list[str]:
     """Documents a note says need not be submitted, unless the note makes it conditional."""
     out = []
@@ -526,7 +549,7 @@ def parse_documents(text: str, flags: list[str]) -> list[ParsedDocument]:
         add_flag(flags, "no_documents")
         return []
     segments = text.split(_DOC_HEADER)
-    case = _case_heading(segments[0])
+    case = _next_case(segments[0], "")
     docs: list[ParsedDocument] = []
     exempt: list[str] = []
     for seg in segments[1:]:
@@ -554,7 +577,7 @@ def parse_documents(text: str, flags: list[str]) -> list[ParsedDocument]:
                     copies=copies_text,
                 )
             )
-        case = _case_heading(parts[-1])  # text after the last row heads the next table
+        case = _next_case(parts[-1], case)  # text after the last row heads the next table
         exempt += _not_required(tidy(parts[-1]))
     if segments[0]:
         exempt += _not_required(tidy(segments[0]))

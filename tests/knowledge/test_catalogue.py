@@ -368,3 +368,19 @@ def test_a_count_written_inside_a_name_does_not_split_the_row():
                            "1 bản chính,Bản chính Giấy phép0 bản chính,1 bản sao(iii). Cam kết thực hiện1 bản chính", [])
     assert [d.name for d in rest] == ["Bản sao Điều lệ.", "Điều lệ của tổ chức", "Đơn đề nghị", "Bản chính Giấy phép",
                                       "Cam kết thực hiện"]
+
+
+def test_a_description_before_a_table_is_not_a_case():
+    text = ("Phiếu được tạo lập khi trích xuất thông tin để công dân kiểm tra và ký xác nhận." + DOCS
+            + "Phiếu thu nhận thông tin (Mẫu CC01)1 bản chính"
+            "Phiếu đề nghị (Mẫu DC02). Phiếu này là biểu mẫu điện tử, công dân kê khai khi nộp trực tuyến"
+            + DOCS + "Phiếu đề nghị (Mẫu DC02)1 bản chính"
+            "Trường hợp công dân chưa có thông tin thì hồ sơ còn có:" + DOCS + "Giấy tờ pháp lý1 bản chính"
+            "Bao gồm" + DOCS + "Phiếu thu thập thông tin (Mẫu DC01)1 bản chính")
+    docs = parse_documents(text, [])
+    assert [(d.form_code or d.name, d.case_name) for d in docs] == [
+        ("CC01", ""),
+        ("DC02", ""),
+        ("Giấy tờ pháp lý", "Trường hợp công dân chưa có thông tin thì hồ sơ còn có"),
+        ("DC01", "Trường hợp công dân chưa có thông tin thì hồ sơ còn có"),
+    ]
