@@ -395,7 +395,7 @@ NOT_REQUIRED = "không phải nộp"
 _PERMISSION_NOTE = re.compile(r"^(?:Trường hợp|Lưu ý|Ghi chú)\b[^.;]*\bthì\s+(?:có thể|được)\s+nộp\s+bản\s+(?:sao|chính)",
                               re.IGNORECASE)
 _ENUMERATOR = re.compile(r"^\s*(?:[a-zđ]\)|\([a-zđ0-9]{1,2}\)|\([ivx]{1,4}\)\.?|\d{1,2}[.)](?!\d))\s*")
-_SENTENCE_END = re.compile(r"(?<=[^\s.]{2})[.;]\s+(?=[A-ZĐÀ-Ỹ(\-+])")
+_SENTENCE_END = re.compile(r"(?<=[^\s.]{2})\.\s+(?=[A-ZĐÀ-Ỹ(\-+])")
 
 
 def _normalize_code(code: str) -> str:
@@ -410,7 +410,7 @@ def first_sentence(text: str) -> str:
             depth += 1
         elif ch == ")":
             depth = max(0, depth - 1)
-        elif depth == 0 and ch in ".;" and _SENTENCE_END.match(text, i):
+        elif depth == 0 and ch == "." and _SENTENCE_END.match(text, i):
             return text[:i].strip()
     return text.strip()
 

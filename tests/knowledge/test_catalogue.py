@@ -384,3 +384,10 @@ def test_a_description_before_a_table_is_not_a_case():
         ("Giấy tờ pháp lý", "Trường hợp công dân chưa có thông tin thì hồ sơ còn có"),
         ("DC01", "Trường hợp công dân chưa có thông tin thì hồ sơ còn có"),
     ]
+
+
+def test_a_list_in_one_cell_is_not_cut_at_its_first_semicolon():
+    docs = parse_documents("--" + DOCS + "Giấy tờ tùy thân là một trong những loại giấy tờ sau: Giấy chứng minh nhân dân; "
+                           "Thẻ căn cước; Hộ chiếu. Bản sao không cần chứng thực.1 bản chính", [])
+    assert docs[0].name == ("Giấy tờ tùy thân là một trong những loại giấy tờ sau: Giấy chứng minh nhân dân; "
+                            "Thẻ căn cước; Hộ chiếu")
