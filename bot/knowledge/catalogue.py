@@ -450,22 +450,42 @@ def _table_rows(seg: str) -> list[str]:
     return parts + [seg[start:]]
 
 
+# The form-file column is glued to the name without a space; it usually starts with a form word.
+_FORM_FILE_WORD = re.compile(r"(?:Mẫu|Mau|mẫu|mau|MẪU|MAU|Mus|MS|Phụ lục|Phu luc|PL|BM|TK)")
+
+
+def _glued_at(piece: str, i: int) -> bool:
+    """Whether a glued column may start at ``i``: "…)Mẫu", "…CPMau", "…nuôiBáo", "…01.docx" after a stop."""
+    prev, cur = piece[i - 1], piece[i]
+    if prev.isdigit() and cur.isdigit():
+        return False
+    glued = (prev in ").;:" or prev.islower() or prev.isdigit()) and (cur.isupper() or cur.isdigit())
+    camel = prev.isupper() and cur.isupper() and i + 1 < len(piece) and piece[i + 1].islower()
+    return glued or camel or (prev in ".;" and cur.isalpha())
+
+
+def _file_start(piece: str, end: int) -> int | None:
+    """Where the form-file column ending at ``end`` starts: the first glued place whose tail can be a file
+    name (no legal number "41/2026/", no ";", balanced brackets), preferring one that starts with a form word."""
+    starts = [
+        i for i in range(max(1, end - 150), end)
+        if _glued_at(piece, i)
+        and ";" not in piece[i:end]
+        and piece[i:end].count("(") == piece[i:end].count(")")
+        and not re.search(r"\d/\d{4}/", piece[i:end])
+    ]
+    return next((i for i in starts if _FORM_FILE_WORD.match(piece, i)), starts[0] if starts else None)
+
+
 def _split_file(piece: str) -> tuple[str, list[str]]:
     """Separate the document name from trailing attached form files ("...).MauCT01.doc")."""
     ends = list(_FILE.finditer(piece))
     if not ends or piece[ends[-1].end() :].strip():
         return piece, []
-    first_end = ends[0].start()
-    start = None
-    # The file name starts after ".", ";" or ")" glued to a letter, or at a lower->upper join.
-    for i in range(max(1, first_end - 120), first_end):
-        prev, cur = piece[i - 1], piece[i]
-        if (prev in ".;)" and cur.isalnum()) or (prev.islower() and cur.isupper()):
-            start = i
-            break
-    if start is None:
-        space = piece.rfind(" ", 0, first_end)
-        start = space + 1 if space >= 0 else 0
+    start = _file_start(piece, ends[0].start())
+    if start is None:  # no place to tell the file from the name ("…quy địnhvăn bản đề nghị.docx")
+        space = piece.rfind(" ", 0, ends[0].start())
+        return piece[: ends[0].start()], [piece[space + 1 :]]
     files_part = piece[start:]
     files, last = [], 0
     for m in _FILE.finditer(files_part):

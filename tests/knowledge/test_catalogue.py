@@ -391,3 +391,19 @@ def test_a_list_in_one_cell_is_not_cut_at_its_first_semicolon():
                            "Thẻ căn cước; Hộ chiếu. Bản sao không cần chứng thực.1 bản chính", [])
     assert docs[0].name == ("Giấy tờ tùy thân là một trong những loại giấy tờ sau: Giấy chứng minh nhân dân; "
                             "Thẻ căn cước; Hộ chiếu")
+
+
+def test_the_glued_form_file_column_leaves_the_name_whole():
+    docs = parse_documents(
+        "--" + DOCS + "Đơn đề nghị theo Mẫu số 01.NT Phụ lục I ban hành kèm theo Nghị định số 41/2026/NĐ-CPMau01.docx"
+        "1 bản chính"
+        "Tờ khai theo Mẫu 57 Phụ lục III kèm theo Nghị định số 23/2026/NĐ-CPMau57.docx1 bản chính"
+        "Đơn đề nghị theo mẫu quy địnhvăn bản đề nghị.docx1 bản chính"
+        "Phiếu thu nhận (Mẫu CC01 ban hành kèm theo Thông tư số 17/2024/TT-BCA)Mẫu CC01 Phiếu thu nhận.doc1 bản chính",
+        [])
+    assert [(d.name, d.form_code) for d in docs] == [
+        ("Đơn đề nghị theo Mẫu số 01.NT Phụ lục I ban hành kèm theo Nghị định số 41/2026/NĐ-CP", ""),
+        ("Tờ khai theo Mẫu 57 Phụ lục III kèm theo Nghị định số 23/2026/NĐ-CP", ""),
+        ("Đơn đề nghị theo mẫu quy địnhvăn bản đề nghị", ""),
+        ("Phiếu thu nhận (Mẫu CC01 ban hành kèm theo Thông tư số 17/2024/TT-BCA)", "CC01"),
+    ]
