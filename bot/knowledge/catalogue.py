@@ -532,6 +532,13 @@ _DESCRIPTION = re.compile(
 )
 
 
+def _sub_case(case: str, heading: str) -> str:
+    """A heading row inside a table ("- Giấy tờ phải nộp:") narrows the table's case, it does not replace it:
+    two tables with the same sub-headings stay two cases, and neither loses its documents."""
+    sub = _case_heading(heading)
+    return f"{case} – {sub}" if case and sub else case or sub
+
+
 def _describes_a_document(text: str) -> bool:
     """Whether the text before a table describes the table's document (then the case does not change)."""
     text = tidy(_clean(text))
@@ -586,7 +593,7 @@ def parse_documents(text: str, flags: list[str]) -> list[ParsedDocument]:
                 exempt += _not_required(name)
                 continue
             if not copies_text and name.endswith(":"):
-                sub_case = _case_heading(name)
+                sub_case = _sub_case(case, name)
                 continue
             name = first_sentence(_ENUMERATOR.sub("", name)) or name
             docs.append(

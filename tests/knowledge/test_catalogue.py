@@ -407,3 +407,13 @@ def test_the_glued_form_file_column_leaves_the_name_whole():
         ("Đơn đề nghị theo mẫu quy địnhvăn bản đề nghị", ""),
         ("Phiếu thu nhận (Mẫu CC01 ban hành kèm theo Thông tư số 17/2024/TT-BCA)", "CC01"),
     ]
+
+
+def test_sub_headings_of_two_tables_keep_each_table_s_documents():
+    text = ("* Hồ sơ xe cơ giới:" + DOCS + "- Giấy tờ phải nộp:0 bản chínhVăn bản đề nghị theo mẫu1 bản chính"
+            "* Hồ sơ xe máy chuyên dùng:" + DOCS + "- Giấy tờ phải nộp:0 bản chínhVăn bản đề nghị theo mẫu1 bản chính")
+    docs = parse_documents(text, [])
+    assert [(d.case_name, d.name) for d in docs] == [
+        ("Hồ sơ xe cơ giới – Giấy tờ phải nộp", "Văn bản đề nghị theo mẫu"),
+        ("Hồ sơ xe máy chuyên dùng – Giấy tờ phải nộp", "Văn bản đề nghị theo mẫu"),
+    ]
