@@ -274,15 +274,38 @@ def _parse_time(cell: re.Match[str], description: str, ch: ParsedChannel, flags:
 _PER_UNIT_NOTE = re.compile(r"^\s*/\s*(?P<unit>[^().,;]{1,40})(?P<rest>.*)$", re.DOTALL)
 
 
-def _cell_item(cell: re.Match[str] | None, note: str) -> FeeItem | None:
-    """The fee cell's own amount as an item ("2,000 Việt Nam Đồng(/trang)" -> 2.000 per page)."""
+# No fee is a few đồng: a smaller cell is printed in thousands ("20 VNĐ(20.000 vnđ/tờ khai)") or a placeholder.
+MIN_FEE = 1000
+
+
+def _cell_item(cell: re.Match[str] | None, note: str, flags: list[str]) -> FeeItem | None:
+    """The fee cell's own amount as an item ("2,000 Việt Nam Đồng(/trang)" -> 2.000 per page).
+
+    An amount under 1.000 đồng is not stated: only what the note says about the fee is used.
+    """
     if cell is None or not cell.group("cur") or cell.group("cur") == "USD" or cell.group("amount") is None:
         return None
     amount = _money(cell.group("amount"))
+    if 0 < amount < MIN_FEE:
+        add_flag(flags, "fee_implausible_amount")
+        return None
     per = _PER_UNIT_NOTE.match(note)
     if amount == 0:
         return FeeItem(FEE_FREE, None)
     return FeeItem(FEE_AMOUNT, amount, unit=per.group("unit").strip() if per else "")
+
+
+_USD_NOTE = re.compile(r"(?:(?P<label>[^.:;()]{3,80}):\s*)?(?P<num>[\d.,]+)\s*USD(?:\s*/\s*(?P<unit>[^\s.,;()]+(?:\s+(?!đến|đối|theo|cho|khi|và)[^\s.,;()]+){0,2}))?")
+
+
+def _usd_in_note(cell: re.Match[str], note: str) -> str:
+    """ "145 VNĐ(Thẻ tạm trú …: 145 USD/thẻ.)": a small cell whose note gives the same number in US dollars."""
+    amount = cell.group("amount")
+    m = _USD_NOTE.search(note)
+    if not amount or not m or m.group("num") != amount or _money(amount) >= MIN_FEE:
+        return ""
+    text = f"{amount} USD" + (f"/{m.group('unit')}" if m.group("unit") else "")
+    return f"{m.group('label').strip()}: {text}" if m.group("label") else text
 
 
 def _fee_rows(
@@ -297,10 +320,14 @@ def _fee_rows(
         text = f"{cell.group('amount') or ''} USD".strip() + (f"/{per.group('unit').strip()}" if per else "")
         where = re.match(r"\s*([^.:;]{3,80}):\s*[\d.,]+\s*USD", description)
         return [replace(ch, fee_kind=FEE_TEXT, fee_text=f"{where.group(1).strip()}: {text}" if where else text)]
+    usd = _usd_in_note(cell, note)
+    if usd:
+        return [replace(ch, fee_kind=FEE_TEXT, fee_text=usd)]
     per_unit = _PER_UNIT_NOTE.match(note)
     note_text = per_unit.group("rest").strip(" .,;") if per_unit else note
     text = "\n".join(x for x in (note_text, description) if x)
-    items = read_fee_note(text, online=ch.channel == CHANNEL_ONLINE, cell=_cell_item(cell, note), flags=flags)
+    items = read_fee_note(text, online=ch.channel == CHANNEL_ONLINE, cell=_cell_item(cell, note, flags),
+                          flags=flags)
     if cell.group("cur") and cell.group("amount") is None and not items:
         add_flag(flags, "fee_currency_without_amount")
         return [replace(ch, fee_kind=FEE_UNSPECIFIED)]

@@ -60,7 +60,7 @@ _UNIT = rf"(?:\s*/\s*(?P<unit>{_UNIT_WORDS}(?:\s+{_UNIT_WORDS}){{0,2}}))?"
 # "60.000 đồng/lần", "06 triệu đồng/Giấy chứng nhận", "320.000đ/hộ chiếu", "160.000/hộ chiếu".
 _AMOUNT = re.compile(
     rf"(?<![\d/.,])(?P<num>{_NUM})(?:\s*(?P<mult>triệu|nghìn|ngàn))?\s*"
-    rf"(?:(?P<cur>đồng|Đồng|VNĐ|VND|đ(?![{'a-zà-ỹ'}]))|(?=\s*/\s*[^\d\s]))" + _UNIT
+    rf"(?:(?P<cur>đồng|Đồng|VNĐ|VND|vnđ|vnd|[đĐ](?![{'a-zà-ỹ'}]))|(?=\s*/\s*[^\d\s]))" + _UNIT
 )
 # Words that end a unit phrase: "đồng/hồ sơ kể từ ngày" -> "hồ sơ".
 _UNIT_STOP = {

@@ -417,3 +417,19 @@ def test_sub_headings_of_two_tables_keep_each_table_s_documents():
         ("Hồ sơ xe cơ giới – Giấy tờ phải nộp", "Văn bản đề nghị theo mẫu"),
         ("Hồ sơ xe máy chuyên dùng – Giấy tờ phải nộp", "Văn bản đề nghị theo mẫu"),
     ]
+
+
+def test_a_fee_cell_under_a_thousand_dong_is_not_stated():
+    flags: list[str] = []
+    rows = parse_channels(
+        HEAD + "Trực tuyến7 Ngày làm việc150 VNĐ(150.000 đồng/lần/thẻ.)"
+        "Trực tiếp5 Ngày làm việc145 VNĐ(Thẻ tạm trú có thời hạn không quá 02 năm: 145 USD/thẻ.)Nộp tại trụ sở."
+        "Dịch vụ bưu chính7 Ngày1 Việt Nam Đồng", flags)
+    assert [(r.fee_kind, r.fee_amount, r.fee_text) for r in rows] == [
+        (FEE_AMOUNT, 150000, ""),
+        (FEE_TEXT, None, "Thẻ tạm trú có thời hạn không quá 02 năm: 145 USD/thẻ"),
+        (FEE_UNSPECIFIED, None, ""),
+    ]
+    assert "fee_implausible_amount" in flags
+    glued = parse_channels(HEAD + "Trực tuyến120 VNĐ(20.000Đ/tờ khai)Trực tiếp15 Ngày20 VNĐ(20.000 vnđ /tờ khai)", [])
+    assert [(r.fee_amount, r.fee_unit) for r in glued] == [(20000, "tờ khai"), (20000, "tờ khai")]
