@@ -436,7 +436,22 @@ def time_label(description: str, value: float | None) -> str:
     first = _FIRST_CLAUSE.match(description)
     if first and not _NOT_A_LABEL.match(first.group("label").strip()):
         return _clean_label(first.group("label"))
-    return ""
+    case = _CASE_CLAUSE.search(re.split(r"(?<=[^\d])[.;:]\s|\n", description, maxsplit=1)[0])
+    return _clean_label("Trường hợp " + case.group("label")) if case else _step_after_time(description, pattern)
+
+
+# "(1) Trường hợp tổ chức, cá nhân đề nghị gia hạn giấy phép … nhóm II": the whole case, commas included.
+_CASE_CLAUSE = re.compile(r"(?:(?:đối\s+)?với\s+)?(?:các\s+)?trường\s+hợp\s+(?P<label>[^.;:\n]{3,150})", re.IGNORECASE)
+
+
+def _step_after_time(description: str, time: re.Pattern[str]) -> str:
+    """What the time is for, after it in its sentence: "… 01 ngày làm việc kể từ … đối với các phương tiện thương
+    mại", or the next clause ("… 02 ngày làm việc kể từ khi nhận đơn, Công an cấp huyện gửi văn bản …")."""
+    m = time.search(description)
+    rest = description[m.end() :] if m else ""
+    target = re.match(r"[^.;\n]*?\b(?P<label>đối\s+với\s+[^.;:\n]{3,120})", rest, re.IGNORECASE)
+    after = target or re.match(r"[^.;\n]*?,\s*(?P<label>[^.;\n]{3,160})", rest)
+    return _clean_label(after.group("label")) if after else ""
 
 
 _CASE_PHRASE = re.compile(r"(?:(?:đối\s+)?với\s+)?(?:các\s+)?trường\s+hợp\s+(?P<label>[^.;\n]{3,120}?)(?=[.;,\n]|$)",

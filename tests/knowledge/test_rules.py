@@ -119,3 +119,12 @@ def test_legal_names():
     assert legal_name("9/2031/TT-BXX") == "Thông tư 9/2031/TT-BXX"
     assert legal_name("3/2031/NĐ-CP") == "Nghị định 3/2031/NĐ-CP"
     assert legal_name("4321/QĐ-BXX") == "Quyết định 4321/QĐ-BXX"
+
+
+def test_a_time_is_labelled_with_its_case_or_step_when_the_row_says_so():
+    assert time_label("(1) Trường hợp tổ chức, cá nhân đề nghị gia hạn giấy phép nhóm II; giấy phép nhóm III:\n"
+                      "* Cách thực hiện: Nộp hồ sơ.", 34) == "Trường hợp tổ chức, cá nhân đề nghị gia hạn giấy phép nhóm II"
+    assert time_label("Trong thời hạn 01 ngày làm việc kể từ ngày nhận đủ hồ sơ hợp lệ theo quy định đối với các "
+                      "phương tiện thương mại.", 1) == "Các phương tiện thương mại"
+    assert time_label("+ Trong thời hạn 02 ngày làm việc kể từ khi nhận đơn trình báo, Công an cấp huyện gửi văn bản "
+                      "cho Cục Quản lý xuất nhập cảnh.", 2) == "Công an cấp huyện gửi văn bản cho Cục Quản lý xuất nhập cảnh"
