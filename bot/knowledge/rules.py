@@ -97,9 +97,9 @@ def _unit(raw: str | None) -> str:
     if not raw:
         return ""
     words = []
-    for word in raw.split():
-        if word.lower() in _UNIT_STOP:
-            break
+    for i, word in enumerate(raw.split()):
+        if word.lower() in _UNIT_STOP and not (i < 2 and re.match(r"trường\s+hợp\b", raw.strip(), re.I)):
+            break  # "đồng/hồ sơ kể từ …" ends at "kể"; "400.000đ/trường hợp" is a unit of its own
         words.append(word)
     unit = " ".join(words).strip(" \"'")
     if unit.count("“") > unit.count("”"):
@@ -263,7 +263,9 @@ class _NoteReader:
     def add_ordinary(self, mention: _Mention) -> None:
         if self._claims_cell(mention):
             return
-        if any(b.amount == mention.amount and b.label == mention.label for b in self.base):
+        same = [b for b in self.base if b.amount == mention.amount and b.label == mention.label]
+        if same:
+            same[0].unit = same[0].unit or mention.unit  # "50.000 Đồng - 50.000đ/tem “AB”": the restatement's unit
             return
         kind = FEE_FREE if mention.amount == 0 else FEE_AMOUNT
         self.base.append(FeeItem(kind, mention.amount or None, mention.label, self.case, mention.unit))

@@ -128,3 +128,13 @@ def test_a_time_is_labelled_with_its_case_or_step_when_the_row_says_so():
                       "phương tiện thương mại.", 1) == "Các phương tiện thương mại"
     assert time_label("+ Trong thời hạn 02 ngày làm việc kể từ khi nhận đơn trình báo, Công an cấp huyện gửi văn bản "
                       "cho Cục Quản lý xuất nhập cảnh.", 2) == "Công an cấp huyện gửi văn bản cho Cục Quản lý xuất nhập cảnh"
+
+
+def test_a_restated_amount_gives_its_unit():
+    cell = FeeItem(FEE_AMOUNT, 400000)
+    items = read_fee_note("Lệ phí : 400.000 Đồng (Mức thu lệ phí: 400.000đ/trường hợp. Miễn lệ phí …)", online=False,
+                          cell=cell)
+    assert [(i.amount, i.unit) for i in items] == [(400000, "trường hợp")]
+    items = read_fee_note("Phí : 50.000 Đồng - 50.000đ/tem “AB” (Thông tư số 25/2021/TT-BTC)", online=False,
+                          cell=FeeItem(FEE_AMOUNT, 50000))
+    assert [(i.amount, i.unit) for i in items] == [(50000, "tem “AB”")]
