@@ -214,6 +214,8 @@ def _mentions(segment: str) -> tuple[list[_Mention], list[tuple[str, int, str]]]
     for m in _AMOUNT.finditer(segment):
         if m.group("cur") is None and not re.fullmatch(r"\d{1,3}(?:\.\d{3})+", m.group("num")):
             continue  # a bare number before "/" is an amount only with thousands dots ("160.000/hộ chiếu")
+        if re.match(r"0[.,]\d", m.group("num")):
+            continue  # "0.000đ/giấy thông hành": a typo (a digit lost), not a free rate
         before = segment[prev_end : m.start()]
         amount = money(m.group("num"), m.group("mult"))
         unit = _unit(m.group("unit"))

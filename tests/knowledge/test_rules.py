@@ -138,3 +138,9 @@ def test_a_restated_amount_gives_its_unit():
     items = read_fee_note("Phí : 50.000 Đồng - 50.000đ/tem “AB” (Thông tư số 25/2021/TT-BTC)", online=False,
                           cell=FeeItem(FEE_AMOUNT, 50000))
     assert [(i.amount, i.unit) for i in items] == [(50000, "tem “AB”")]
+
+
+def test_a_malformed_zero_is_not_a_free_rate():
+    items = read_fee_note("0.000đ/giấy thông hành (Thông tư số 25/2021/TT-BTC)", online=True,
+                          cell=FeeItem(FEE_AMOUNT, 50000))
+    assert [(i.kind, i.amount) for i in items] == [(FEE_AMOUNT, 50000)]
