@@ -297,6 +297,9 @@ class _NoteReader:
         if _ONLINE.search(segment) and not self.online:
             return  # a rate for online submission only
         start, end, at, _ = period
+        if limits and not mentions:
+            self.add_limits(limits)  # "Tối đa 700.000 đồng/lần theo Thông tư … (thực hiện từ ngày …)"
+            return
         if start is None and end is None:
             self.flags.append("fee_period_unreadable")
             return

@@ -144,3 +144,9 @@ def test_a_malformed_zero_is_not_a_free_rate():
     items = read_fee_note("0.000đ/giấy thông hành (Thông tư số 25/2021/TT-BTC)", online=True,
                           cell=FeeItem(FEE_AMOUNT, 50000))
     assert [(i.kind, i.amount) for i in items] == [(FEE_AMOUNT, 50000)]
+
+
+def test_a_maximum_is_kept_when_its_sentence_cites_a_dated_rule():
+    items = read_fee_note("Nộp 150.000 đồng + (số tấn thủy sản x 15.000 đồng/tấn); Tối đa 700.000 đồng/lần theo Thông tư "
+                          "số 118/2018/TT-BTC ngày 28/11/2018 (thực hiện từ ngày 15/01/2019)", online=False)
+    assert {(i.amount, i.fee_max) for i in items} == {(150000, 700000), (15000, 700000)}
