@@ -308,6 +308,12 @@ def _usd_in_note(cell: re.Match[str], note: str) -> str:
     return f"{m.group('label').strip()}: {text}" if m.group("label") else text
 
 
+def _usd_clauses(note: str) -> list[str]:
+    """The clauses of a note that price something in US dollars, each as a fee text."""
+    clauses = [c.strip(" .,-") for c in re.split(r"[;\n]|\.\s", note)]
+    return [c[:1].upper() + c[1:] for c in clauses if re.search(r"\d\s?USD\b", c) and len(c) <= 120]
+
+
 def _fee_rows(
     ch: ParsedChannel, cell: re.Match[str] | None, rest: str, note: str, description: str, flags: list[str]
 ) -> list[ParsedChannel]:
@@ -332,6 +338,9 @@ def _fee_rows(
         add_flag(flags, "fee_currency_without_amount")
         return [replace(ch, fee_kind=FEE_UNSPECIFIED)]
     if not items:
+        usd = _usd_clauses(note)
+        if usd:  # "Miễn phí(Lệ phí cấp mới 200 USD/lần; lệ phí cấp lại hoặc gia hạn 100 USD/lần.)"
+            return [replace(ch, fee_kind=FEE_TEXT, fee_text=text) for text in usd]
         if cell.group("free"):
             kind, text = classify_free_note(note)
             return [replace(ch, fee_kind=kind, fee_text=text)]

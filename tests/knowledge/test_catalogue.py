@@ -433,3 +433,10 @@ def test_a_fee_cell_under_a_thousand_dong_is_not_stated():
     assert "fee_implausible_amount" in flags
     glued = parse_channels(HEAD + "Trực tuyến120 VNĐ(20.000Đ/tờ khai)Trực tiếp15 Ngày20 VNĐ(20.000 vnđ /tờ khai)", [])
     assert [(r.fee_amount, r.fee_unit) for r in glued] == [(20000, "tờ khai"), (20000, "tờ khai")]
+
+
+def test_us_dollar_fees_in_a_free_cell_note_are_kept():
+    rows = parse_channels(HEAD + "Trực tiếp5 Ngày làm việcMiễn phí(Lệ phí cấp mới 200 USD/lần; lệ phí cấp lại hoặc gia hạn "
+                                 "100 USD/lần.)", [])
+    assert [(r.fee_kind, r.fee_text) for r in rows] == [
+        (FEE_TEXT, "Lệ phí cấp mới 200 USD/lần"), (FEE_TEXT, "Lệ phí cấp lại hoặc gia hạn 100 USD/lần")]
