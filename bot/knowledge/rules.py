@@ -206,19 +206,37 @@ class _Mention:
     end: int
 
 
+def _bracket_after(text: str, at: int) -> tuple[str, int] | None:
+    """The bracket group (nested ones included) that starts right after ``at``: its content and its end."""
+    m = re.match(r"\s*\(", text[at:])
+    if not m:
+        return None
+    depth = 0
+    for i in range(at + m.end() - 1, len(text)):
+        depth += {"(": 1, ")": -1}.get(text[i], 0)
+        if depth == 0:
+            return text[at + m.end() : i], i + 1
+    return None
+
+
 def _mentions(segment: str) -> tuple[list[_Mention], list[tuple[str, int, str]]]:
     """Amounts of one segment with their labels, and limits (kind, amount, per-unit) apart."""
     mentions: list[_Mention] = []
     limits: list[tuple[str, int, str]] = []
     prev_end = 0
     for m in _AMOUNT.finditer(segment):
-        if m.group("cur") is None and not re.fullmatch(r"\d{1,3}(?:\.\d{3})+", m.group("num")):
+        unit_raw = m.group("unit") or ""
+        cur_after = re.search(r"\s+(?:Đồng|đồng|VNĐ)$", unit_raw)  # "15000000/loại Đồng": the unit, then the currency
+        if m.group("cur") is None and not cur_after and not re.fullmatch(r"\d{1,3}(?:\.\d{3})+", m.group("num")):
             continue  # a bare number before "/" is an amount only with thousands dots ("160.000/hộ chiếu")
         if re.match(r"0[.,]\d", m.group("num")):
             continue  # "0.000đ/giấy thông hành": a typo (a digit lost), not a free rate
         before = segment[prev_end : m.start()]
+        bracket = _bracket_after(segment, prev_end) if mentions else None
+        if bracket and bracket[1] <= m.start():
+            before = segment[bracket[1] : m.start()]  # "(label of the amount before)  Phí: 600000 Đồng"
         amount = money(m.group("num"), m.group("mult"))
-        unit = _unit(m.group("unit"))
+        unit = _unit(unit_raw[: cur_after.start()] if cur_after else unit_raw)
         limit = _LIMIT.search(before)
         if limit:
             kind = "max" if re.match(r"tối\s+đa|không\s+quá|cao", limit.group("kind"), re.I) else "min"
@@ -228,10 +246,15 @@ def _mentions(segment: str) -> tuple[list[_Mention], list[tuple[str, int, str]]]
         heading = _CASE_HEADING.match(before)
         window = before[heading.end() :] if heading else before
         parts = [p for p in re.split(r":", window) if p.strip()]
-        label = _clean_label(parts[-1] if parts else "")
+        raw_label = parts[-1] if parts else ""
+        # "… thẩm định điều kiện hoạt động). (Áp dụng mức phí: 2.250.000 đồng": words closing another bracket
+        label = "" if raw_label.count(")") > raw_label.count("(") else _clean_label(raw_label)
         after = _AFTER_LABEL.match(segment, m.end())
         if after and not label:
             label = _clean_label(after.group("label"))  # "Lệ phí : 25.000 Đồng (Cấp mới giấy xác nhận)"
+        own = _bracket_after(segment, m.end()) if not label and not after else None
+        if own and len(own[0]) <= 240 and _AFTER_LABEL.match(f"({re.sub(r'[()]', ' ', own[0])})"):
+            label = _clean_label(own[0])  # "15000000/loại Đồng (Đối với …: Bổ sung thêm loại hình (ETOPS, …), …)"
         if re.search(r"\d{1,2}/\d{1,2}/\d{4}|tháng\s+\d+\s+năm", label):
             label = ""  # "Kể từ ngày …, áp dụng mức thu lệ phí là": a period, not a label
         mentions.append(_Mention(amount, unit, label, m.start(), m.end()))

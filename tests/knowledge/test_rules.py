@@ -150,3 +150,19 @@ def test_a_maximum_is_kept_when_its_sentence_cites_a_dated_rule():
     items = read_fee_note("Nộp 150.000 đồng + (số tấn thủy sản x 15.000 đồng/tấn); Tối đa 700.000 đồng/lần theo Thông tư "
                           "số 118/2018/TT-BTC ngày 28/11/2018 (thực hiện từ ngày 15/01/2019)", online=False)
     assert {(i.amount, i.fee_max) for i in items} == {(150000, 700000), (15000, 700000)}
+
+
+def test_amounts_with_the_unit_before_the_currency():
+    items = read_fee_note("Phí: 15000000/loại Đồng (Bổ sung năng định)  Phí: 6000000/chiếc Đồng (Gia hạn)", online=False)
+    assert [(i.amount, i.unit) for i in items] == [(15000000, "loại"), (6000000, "chiếc")]
+
+
+def test_the_words_of_the_amount_before_are_not_a_label():
+    items = read_fee_note("Phí: 400000 Đồng (- Sát hạch bổ sung năng định giấy phép)  Phí: 600000 Đồng (Sát hạch cấp "
+                          "giấy phép lần đầu)", online=False)
+    assert [(i.amount, i.label) for i in items] == [(400000, "Sát hạch bổ sung năng định giấy phép"),
+                                                   (600000, "Sát hạch cấp giấy phép lần đầu")]
+    items = read_fee_note("Phí: 15000000/loại Đồng (Bổ sung loại hình (ETOPS, CAT II)) Phí: 18000000/loại Đồng (Gia hạn)",
+                          online=False)
+    assert [(i.amount, i.label) for i in items] == [(15000000, "Bổ sung loại hình (ETOPS, CAT II)"),
+                                                   (18000000, "Gia hạn")]
