@@ -338,9 +338,9 @@ def _fee_rows(
         add_flag(flags, "fee_currency_without_amount")
         return [replace(ch, fee_kind=FEE_UNSPECIFIED)]
     if not items:
-        usd = _usd_clauses(note)
-        if usd:  # "Miễn phí(Lệ phí cấp mới 200 USD/lần; lệ phí cấp lại hoặc gia hạn 100 USD/lần.)"
-            return [replace(ch, fee_kind=FEE_TEXT, fee_text=text) for text in usd]
+        clauses = _usd_clauses(note)
+        if clauses:  # "Miễn phí(Lệ phí cấp mới 200 USD/lần; lệ phí cấp lại hoặc gia hạn 100 USD/lần.)"
+            return [replace(ch, fee_kind=FEE_TEXT, fee_text=clause) for clause in clauses]
         if cell.group("free"):
             kind, text = classify_free_note(note)
             return [replace(ch, fee_kind=kind, fee_text=text)]
