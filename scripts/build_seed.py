@@ -346,12 +346,15 @@ def seed_entry(p: ParsedProcedure) -> dict[str, Any]:
     issues = sorted({f.split(":", 1)[0] for f in p.flags})
     if issues:
         entry["parse_issues"] = issues  # what the source record lacks, so answers can hedge
-    seen = set()
+    seen: set[tuple[str, str, str]] = set()
+    case = None
     for d in p.documents:
         if not d.copies and not _DOCUMENT_NOUN.match(d.name):
             continue  # rows without copies are mostly explanatory notes, not items to bring
+        if d.case_name != case:  # a row repeated in the same list is dropped; a later list keeps its own
+            seen, case = set(), d.case_name
         name = clean_document_name(d.name)
-        key = (d.case_name, name, d.form_code, d.copies)
+        key = (fold(d.name), d.form_code, d.copies)  # the whole name: two documents may differ after the cut
         if not name or key in seen:
             continue
         seen.add(key)

@@ -274,15 +274,44 @@ def _parse_time(cell: re.Match[str], description: str, ch: ParsedChannel, flags:
 _PER_UNIT_NOTE = re.compile(r"^\s*/\s*(?P<unit>[^().,;]{1,40})(?P<rest>.*)$", re.DOTALL)
 
 
-def _cell_item(cell: re.Match[str] | None, note: str) -> FeeItem | None:
-    """The fee cell's own amount as an item ("2,000 Việt Nam Đồng(/trang)" -> 2.000 per page)."""
+# No fee is a few đồng: a smaller cell is printed in thousands ("20 VNĐ(20.000 vnđ/tờ khai)") or a placeholder.
+MIN_FEE = 1000
+
+
+def _cell_item(cell: re.Match[str] | None, note: str, flags: list[str]) -> FeeItem | None:
+    """The fee cell's own amount as an item ("2,000 Việt Nam Đồng(/trang)" -> 2.000 per page).
+
+    An amount under 1.000 đồng is not stated: only what the note says about the fee is used.
+    """
     if cell is None or not cell.group("cur") or cell.group("cur") == "USD" or cell.group("amount") is None:
         return None
     amount = _money(cell.group("amount"))
+    if 0 < amount < MIN_FEE:
+        add_flag(flags, "fee_implausible_amount")
+        return None
     per = _PER_UNIT_NOTE.match(note)
     if amount == 0:
         return FeeItem(FEE_FREE, None)
     return FeeItem(FEE_AMOUNT, amount, unit=per.group("unit").strip() if per else "")
+
+
+_USD_NOTE = re.compile(r"(?:(?P<label>[^.:;()]{3,80}):\s*)?(?P<num>[\d.,]+)\s*USD(?:\s*/\s*(?P<unit>[^\s.,;()]+(?:\s+(?!đến|đối|theo|cho|khi|và)[^\s.,;()]+){0,2}))?")
+
+
+def _usd_in_note(cell: re.Match[str], note: str) -> str:
+    """ "145 VNĐ(Thẻ tạm trú …: 145 USD/thẻ.)": a small cell whose note gives the same number in US dollars."""
+    amount = cell.group("amount")
+    m = _USD_NOTE.search(note)
+    if not amount or not m or m.group("num") != amount or _money(amount) >= MIN_FEE:
+        return ""
+    text = f"{amount} USD" + (f"/{m.group('unit')}" if m.group("unit") else "")
+    return f"{m.group('label').strip()}: {text}" if m.group("label") else text
+
+
+def _usd_clauses(note: str) -> list[str]:
+    """The clauses of a note that price something in US dollars, each as a fee text."""
+    clauses = [c.strip(" .,-") for c in re.split(r"[;\n]|\.\s", note)]
+    return [c[:1].upper() + c[1:] for c in clauses if re.search(r"\d\s?USD\b", c) and len(c) <= 120]
 
 
 def _fee_rows(
@@ -297,14 +326,21 @@ def _fee_rows(
         text = f"{cell.group('amount') or ''} USD".strip() + (f"/{per.group('unit').strip()}" if per else "")
         where = re.match(r"\s*([^.:;]{3,80}):\s*[\d.,]+\s*USD", description)
         return [replace(ch, fee_kind=FEE_TEXT, fee_text=f"{where.group(1).strip()}: {text}" if where else text)]
+    usd = _usd_in_note(cell, note)
+    if usd:
+        return [replace(ch, fee_kind=FEE_TEXT, fee_text=usd)]
     per_unit = _PER_UNIT_NOTE.match(note)
     note_text = per_unit.group("rest").strip(" .,;") if per_unit else note
     text = "\n".join(x for x in (note_text, description) if x)
-    items = read_fee_note(text, online=ch.channel == CHANNEL_ONLINE, cell=_cell_item(cell, note), flags=flags)
+    items = read_fee_note(text, online=ch.channel == CHANNEL_ONLINE, cell=_cell_item(cell, note, flags),
+                          flags=flags)
     if cell.group("cur") and cell.group("amount") is None and not items:
         add_flag(flags, "fee_currency_without_amount")
         return [replace(ch, fee_kind=FEE_UNSPECIFIED)]
     if not items:
+        clauses = _usd_clauses(note)
+        if clauses:  # "Miễn phí(Lệ phí cấp mới 200 USD/lần; lệ phí cấp lại hoặc gia hạn 100 USD/lần.)"
+            return [replace(ch, fee_kind=FEE_TEXT, fee_text=clause) for clause in clauses]
         if cell.group("free"):
             kind, text = classify_free_note(note)
             return [replace(ch, fee_kind=kind, fee_text=text)]
@@ -384,10 +420,8 @@ _FORM_IN_FILE = re.compile(
 # "Mau so 01_TT41.docx", "PL1.docx": legal documents and annexes, not form codes.
 _NOT_FORM = re.compile(r"^(?:.*-)?(?:TT|TTLT|NĐ|ND|QĐ|QD|NQ|QH|PL|TPHS)-?\d", re.IGNORECASE)
 _NOTE_ROW = re.compile(r"^\W*(lưu ý|ghi chú)", re.IGNORECASE)
-# A copies cell glued to a number before it: "Mẫu số 181 bản chính" is form 18 and 1 copy,
-# "năm 20240 bản chính" is the year 2024 and 0 copies.
-_FORM_NUMBER_BEFORE = re.compile(r"(?:[Mm]ẫu|MẪU|[Pp]hụ lục|[Bb]ước|[Ss]ố)\s*(?:số\s*)?(?:[A-ZĐa-z0-9]+[.\-_])*$")
-_YEAR_BEFORE = re.compile(r"(?:năm\s*|\d{1,2}/\d{1,2}/|/)$")
+# A copies cell glued to a number before it: counts in the cell are below ten, so "Mẫu số 181 bản chính" is
+# form 18 and 1 copy, "năm 20240 bản chính" the year 2024 and 0, "Nghị định 1161 bản chính" decree 116 and 1.
 # "Lưu ý: … không phải nộp Phiếu lý lịch tư pháp trong hồ sơ": a document the record says is not needed.
 _NOT_REQUIRED = re.compile(
     r"không\s+(?:phải|cần)\s+nộp\s+(?P<doc>[A-ZĐ][^.;,:()]{3,80}?)(?=\s+trong\s+hồ\s+sơ|\s+khi\b|[.;,:()]|$)"
@@ -396,8 +430,8 @@ NOT_REQUIRED = "không phải nộp"
 # "Trường hợp không quy định rõ bản chính thì có thể nộp bản sao hợp lệ": a rule about copies, not a document.
 _PERMISSION_NOTE = re.compile(r"^(?:Trường hợp|Lưu ý|Ghi chú)\b[^.;]*\bthì\s+(?:có thể|được)\s+nộp\s+bản\s+(?:sao|chính)",
                               re.IGNORECASE)
-_ENUMERATOR = re.compile(r"^\s*(?:[a-zđ]\)|\([a-zđ0-9]{1,2}\)|\d{1,2}[.)](?!\d))\s*")
-_SENTENCE_END = re.compile(r"(?<=[^\s.]{2})[.;]\s+(?=[A-ZĐÀ-Ỹ(\-+])")
+_ENUMERATOR = re.compile(r"^\s*(?:[a-zđ]\)|\([a-zđ0-9]{1,2}\)|\([ivx]{1,4}\)\.?|\d{1,2}[.)](?!\d))\s*")
+_SENTENCE_END = re.compile(r"(?<=[^\s.]{2})\.\s+(?=[A-ZĐÀ-Ỹ(\-+])")
 
 
 def _normalize_code(code: str) -> str:
@@ -412,29 +446,71 @@ def first_sentence(text: str) -> str:
             depth += 1
         elif ch == ")":
             depth = max(0, depth - 1)
-        elif depth == 0 and ch in ".;" and _SENTENCE_END.match(text, i):
+        elif depth == 0 and ch == "." and _SENTENCE_END.match(text, i):
             return text[:i].strip()
     return text.strip()
 
 
-def _unglue_copies(raw: str, copies: str, flags: list[str]) -> tuple[str, str]:
-    """Give back digits the copies cell took from the text before it (form numbers, years)."""
+def _unglue_copies(raw: str, copies: str) -> tuple[str, str]:
+    """Give back to the name the digits the copies cell took from it (all but the last)."""
     m = re.match(r"(\d+)", copies)
     if not m or len(m.group(1)) < 2:
         return raw, copies
-    digits = m.group(1)
-    if _FORM_NUMBER_BEFORE.search(raw):
-        if len(digits) == 2 and digits.startswith("0"):
-            return raw, copies  # "Mẫu số 01 bản chính" cannot be form "0"
-        keep = 1
-    elif digits.startswith("0") and len(digits) == 2:
-        return raw, copies  # "01 bản chính"
-    elif re.match(r"(?:19|20)\d\d\d{1,2}$", digits) and _YEAR_BEFORE.search(raw):
-        keep = len(digits) - 4
-    else:
-        add_flag(flags, "copies_glued_digits")
-        return raw, copies
-    return raw + digits[:-keep], copies[len(digits) - keep :]
+    keep = len(m.group(1)) - 1
+    return raw + copies[:keep], copies[keep:]
+
+
+# A count written inside a name: "(01 bản chính hoặc 01 bản sao có chứng thực)", "…: 01 bản chính nếu …".
+_COUNT_IN_NAME_AFTER = re.compile(rf"\s+[{LOWER}]")
+
+
+def _is_copies_cell(seg: str, m: re.Match[str]) -> bool:
+    """Whether a copies match is the table's copies cell rather than a count written in the name.
+
+    Cells print counts without a leading zero ("0 bản chính,1 bản sao"); a bare "N bản chính" followed
+    by a lower-case word ("1 bản chính nếu …") continues the name.
+    """
+    if re.match(r"0\d\D", m.group(0)):
+        return False
+    single = "," not in m.group(0) and ":" not in m.group(0)
+    return not (single and _COUNT_IN_NAME_AFTER.match(seg, m.end()))
+
+
+def _table_rows(seg: str) -> list[str]:
+    """Split one flattened table into [name, copies, name, copies, …, text after the last row]."""
+    parts, start = [], 0
+    for m in _COPIES.finditer(seg):
+        if _is_copies_cell(seg, m):
+            parts += [seg[start : m.start()], m.group(0)]
+            start = m.end()
+    return parts + [seg[start:]]
+
+
+# The form-file column is glued to the name without a space; it usually starts with a form word.
+_FORM_FILE_WORD = re.compile(r"(?:Mẫu|Mau|mẫu|mau|MẪU|MAU|Mus|MS|Phụ lục|Phu luc|PL|BM|TK)")
+
+
+def _glued_at(piece: str, i: int) -> bool:
+    """Whether a glued column may start at ``i``: "…)Mẫu", "…CPMau", "…nuôiBáo", "…01.docx" after a stop."""
+    prev, cur = piece[i - 1], piece[i]
+    if prev.isdigit() and cur.isdigit():
+        return False
+    glued = (prev in ").;:" or prev.islower() or prev.isdigit()) and (cur.isupper() or cur.isdigit())
+    camel = prev.isupper() and cur.isupper() and i + 1 < len(piece) and piece[i + 1].islower()
+    return glued or camel or (prev in ".;" and cur.isalpha())
+
+
+def _file_start(piece: str, end: int) -> int | None:
+    """Where the form-file column ending at ``end`` starts: the first glued place whose tail can be a file
+    name (no legal number "41/2026/", no ";", balanced brackets), preferring one that starts with a form word."""
+    starts = [
+        i for i in range(max(1, end - 150), end)
+        if _glued_at(piece, i)
+        and ";" not in piece[i:end]
+        and piece[i:end].count("(") == piece[i:end].count(")")
+        and not re.search(r"\d/\d{4}/", piece[i:end])
+    ]
+    return next((i for i in starts if _FORM_FILE_WORD.match(piece, i)), starts[0] if starts else None)
 
 
 def _split_file(piece: str) -> tuple[str, list[str]]:
@@ -442,17 +518,10 @@ def _split_file(piece: str) -> tuple[str, list[str]]:
     ends = list(_FILE.finditer(piece))
     if not ends or piece[ends[-1].end() :].strip():
         return piece, []
-    first_end = ends[0].start()
-    start = None
-    # The file name starts after ".", ";" or ")" glued to a letter, or at a lower->upper join.
-    for i in range(max(1, first_end - 120), first_end):
-        prev, cur = piece[i - 1], piece[i]
-        if (prev in ".;)" and cur.isalnum()) or (prev.islower() and cur.isupper()):
-            start = i
-            break
-    if start is None:
-        space = piece.rfind(" ", 0, first_end)
-        start = space + 1 if space >= 0 else 0
+    start = _file_start(piece, ends[0].start())
+    if start is None:  # no place to tell the file from the name ("…quy địnhvăn bản đề nghị.docx")
+        space = piece.rfind(" ", 0, ends[0].start())
+        return piece[: ends[0].start()], [piece[space + 1 :]]
     files_part = piece[start:]
     files, last = [], 0
     for m in _FILE.finditer(files_part):
@@ -489,6 +558,36 @@ def _case_heading(text: str) -> str:
     return first_sentence(_ENUMERATOR.sub("", _clean(text).lstrip("-+*• "))).rstrip(": ")
 
 
+# Text before a table that describes its document rather than naming a case: "Phiếu được tạo lập khi …",
+# "… (Mẫu DC02). Phiếu này là biểu mẫu điện tử …", "Trong phiếu nêu rõ …", "Công dân kê khai khi …", "Bao gồm".
+_CASE_START = re.compile(r"^\W*(?:trường hợp|đối với|nếu|khi)\b", re.IGNORECASE)
+_DESCRIPTION = re.compile(
+    r"(?:^|[.;]\s+)(?:(?:Trong\s+)?(?:phiếu|tờ khai|đơn|biểu mẫu|mẫu|giấy|văn bản)(?:\s+này)?"
+    r"\s+(?:được|là|do|nêu|ghi)\b|(?:công dân|người [^\s.;,:]+)\s+kê khai\b)|^\W*(?:bao gồm|gồm)\W*$",
+    re.IGNORECASE,
+)
+
+
+def _sub_case(case: str, heading: str) -> str:
+    """A heading row inside a table ("- Giấy tờ phải nộp:") narrows the table's case, it does not replace it:
+    two tables with the same sub-headings stay two cases, and neither loses its documents."""
+    sub = _case_heading(heading)
+    return f"{case} – {sub}" if case and sub else case or sub
+
+
+def _describes_a_document(text: str) -> bool:
+    """Whether the text before a table describes the table's document (then the case does not change)."""
+    text = tidy(_clean(text))
+    if not text or text.endswith(":") or _CASE_START.match(text):
+        return False
+    return bool(_DESCRIPTION.search(text))
+
+
+def _next_case(text: str, case: str) -> str:
+    """The case of the next table: the heading before it, unless that heading only describes a document."""
+    return case if _describes_a_document(text) else _case_heading(text)
+
+
 def _not_required(note: str) -> list[str]:
     """Documents a note says need not be submitted, unless the note makes it conditional."""
     out = []
@@ -513,16 +612,16 @@ def parse_documents(text: str, flags: list[str]) -> list[ParsedDocument]:
         add_flag(flags, "no_documents")
         return []
     segments = text.split(_DOC_HEADER)
-    case = _case_heading(segments[0])
+    case = _next_case(segments[0], "")
     docs: list[ParsedDocument] = []
     exempt: list[str] = []
     for seg in segments[1:]:
-        parts = _COPIES.split(seg)
+        parts = _table_rows(seg)
         sub_case = case
         for i in range(0, len(parts) - 1, 2):
-            raw, copies = _unglue_copies(parts[i], parts[i + 1], flags)
+            raw, copies = _unglue_copies(parts[i], parts[i + 1])
             name, files = _split_file(raw)
-            name = tidy(name).strip(" ;").lstrip("-+*• ").strip()
+            name = tidy(name).strip(" ;").lstrip("-+*•.,;:) ").strip()
             if not name:
                 continue
             copies_text = _copies(copies)
@@ -530,7 +629,7 @@ def parse_documents(text: str, flags: list[str]) -> list[ParsedDocument]:
                 exempt += _not_required(name)
                 continue
             if not copies_text and name.endswith(":"):
-                sub_case = _case_heading(name)
+                sub_case = _sub_case(case, name)
                 continue
             name = first_sentence(_ENUMERATOR.sub("", name)) or name
             docs.append(
@@ -541,7 +640,7 @@ def parse_documents(text: str, flags: list[str]) -> list[ParsedDocument]:
                     copies=copies_text,
                 )
             )
-        case = _case_heading(parts[-1])  # text after the last row heads the next table
+        case = _next_case(parts[-1], case)  # text after the last row heads the next table
         exempt += _not_required(tidy(parts[-1]))
     if segments[0]:
         exempt += _not_required(tidy(segments[0]))

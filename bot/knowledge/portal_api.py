@@ -79,9 +79,10 @@ def _names(items: Any) -> list[str]:
 
 
 def _fee_label(fee: dict[str, Any]) -> str:
-    """The fee's description when it names the fee (not when it restates an amount or cites a rule)."""
+    """The fee's description when it names the fee (not when it restates an amount or cites a rule); a long
+    one ("Phí cấp lại … đối với các loại hình tác phẩm dưới đây: a) Tác phẩm kiến trúc; …") is cut by the seed."""
     desc = _text(fee.get("description"))
-    if not desc or len(desc) > 160 or re.search(r"\d[\d.,]*\s*(?:đồng|đ\b|VNĐ)", desc, re.I):
+    if not desc or re.search(r"\d[\d.,]*\s*(?:đồng|đ\b|VNĐ)", desc, re.I):
         return ""
     if find_period(desc) or re.match(r"(theo|chưa|không|miễn|thực hiện)\b", desc, re.I):
         return ""

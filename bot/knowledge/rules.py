@@ -60,7 +60,7 @@ _UNIT = rf"(?:\s*/\s*(?P<unit>{_UNIT_WORDS}(?:\s+{_UNIT_WORDS}){{0,2}}))?"
 # "60.000 đồng/lần", "06 triệu đồng/Giấy chứng nhận", "320.000đ/hộ chiếu", "160.000/hộ chiếu".
 _AMOUNT = re.compile(
     rf"(?<![\d/.,])(?P<num>{_NUM})(?:\s*(?P<mult>triệu|nghìn|ngàn))?\s*"
-    rf"(?:(?P<cur>đồng|Đồng|VNĐ|VND|đ(?![{'a-zà-ỹ'}]))|(?=\s*/\s*[^\d\s]))" + _UNIT
+    rf"(?:(?P<cur>đồng|Đồng|VNĐ|VND|vnđ|vnd|[đĐ](?![{'a-zà-ỹ'}]))|(?=\s*/\s*[^\d\s]))" + _UNIT
 )
 # Words that end a unit phrase: "đồng/hồ sơ kể từ ngày" -> "hồ sơ".
 _UNIT_STOP = {
@@ -97,9 +97,9 @@ def _unit(raw: str | None) -> str:
     if not raw:
         return ""
     words = []
-    for word in raw.split():
-        if word.lower() in _UNIT_STOP:
-            break
+    for i, word in enumerate(raw.split()):
+        if word.lower() in _UNIT_STOP and not (i < 2 and re.match(r"trường\s+hợp\b", raw.strip(), re.I)):
+            break  # "đồng/hồ sơ kể từ …" ends at "kể"; "400.000đ/trường hợp" is a unit of its own
         words.append(word)
     unit = " ".join(words).strip(" \"'")
     if unit.count("“") > unit.count("”"):
@@ -206,17 +206,37 @@ class _Mention:
     end: int
 
 
+def _bracket_after(text: str, at: int) -> tuple[str, int] | None:
+    """The bracket group (nested ones included) that starts right after ``at``: its content and its end."""
+    m = re.match(r"\s*\(", text[at:])
+    if not m:
+        return None
+    depth = 0
+    for i in range(at + m.end() - 1, len(text)):
+        depth += {"(": 1, ")": -1}.get(text[i], 0)
+        if depth == 0:
+            return text[at + m.end() : i], i + 1
+    return None
+
+
 def _mentions(segment: str) -> tuple[list[_Mention], list[tuple[str, int, str]]]:
     """Amounts of one segment with their labels, and limits (kind, amount, per-unit) apart."""
     mentions: list[_Mention] = []
     limits: list[tuple[str, int, str]] = []
     prev_end = 0
     for m in _AMOUNT.finditer(segment):
-        if m.group("cur") is None and not re.fullmatch(r"\d{1,3}(?:\.\d{3})+", m.group("num")):
+        unit_raw = m.group("unit") or ""
+        cur_after = re.search(r"\s+(?:Đồng|đồng|VNĐ)$", unit_raw)  # "15000000/loại Đồng": the unit, then the currency
+        if m.group("cur") is None and not cur_after and not re.fullmatch(r"\d{1,3}(?:\.\d{3})+", m.group("num")):
             continue  # a bare number before "/" is an amount only with thousands dots ("160.000/hộ chiếu")
+        if re.match(r"0[.,]\d", m.group("num")):
+            continue  # "0.000đ/giấy thông hành": a typo (a digit lost), not a free rate
         before = segment[prev_end : m.start()]
+        bracket = _bracket_after(segment, prev_end) if mentions else None
+        if bracket and bracket[1] <= m.start():
+            before = segment[bracket[1] : m.start()]  # "(label of the amount before)  Phí: 600000 Đồng"
         amount = money(m.group("num"), m.group("mult"))
-        unit = _unit(m.group("unit"))
+        unit = _unit(unit_raw[: cur_after.start()] if cur_after else unit_raw)
         limit = _LIMIT.search(before)
         if limit:
             kind = "max" if re.match(r"tối\s+đa|không\s+quá|cao", limit.group("kind"), re.I) else "min"
@@ -226,10 +246,15 @@ def _mentions(segment: str) -> tuple[list[_Mention], list[tuple[str, int, str]]]
         heading = _CASE_HEADING.match(before)
         window = before[heading.end() :] if heading else before
         parts = [p for p in re.split(r":", window) if p.strip()]
-        label = _clean_label(parts[-1] if parts else "")
+        raw_label = parts[-1] if parts else ""
+        # "… thẩm định điều kiện hoạt động). (Áp dụng mức phí: 2.250.000 đồng": words closing another bracket
+        label = "" if raw_label.count(")") > raw_label.count("(") else _clean_label(raw_label)
         after = _AFTER_LABEL.match(segment, m.end())
         if after and not label:
             label = _clean_label(after.group("label"))  # "Lệ phí : 25.000 Đồng (Cấp mới giấy xác nhận)"
+        own = _bracket_after(segment, m.end()) if not label and not after else None
+        if own and len(own[0]) <= 240 and _AFTER_LABEL.match(f"({re.sub(r'[()]', ' ', own[0])})"):
+            label = _clean_label(own[0])  # "15000000/loại Đồng (Đối với …: Bổ sung thêm loại hình (ETOPS, …), …)"
         if re.search(r"\d{1,2}/\d{1,2}/\d{4}|tháng\s+\d+\s+năm", label):
             label = ""  # "Kể từ ngày …, áp dụng mức thu lệ phí là": a period, not a label
         mentions.append(_Mention(amount, unit, label, m.start(), m.end()))
@@ -263,7 +288,9 @@ class _NoteReader:
     def add_ordinary(self, mention: _Mention) -> None:
         if self._claims_cell(mention):
             return
-        if any(b.amount == mention.amount and b.label == mention.label for b in self.base):
+        same = [b for b in self.base if b.amount == mention.amount and b.label == mention.label]
+        if same:
+            same[0].unit = same[0].unit or mention.unit  # "50.000 Đồng - 50.000đ/tem “AB”": the restatement's unit
             return
         kind = FEE_FREE if mention.amount == 0 else FEE_AMOUNT
         self.base.append(FeeItem(kind, mention.amount or None, mention.label, self.case, mention.unit))
@@ -293,6 +320,9 @@ class _NoteReader:
         if _ONLINE.search(segment) and not self.online:
             return  # a rate for online submission only
         start, end, at, _ = period
+        if limits and not mentions:
+            self.add_limits(limits)  # "Tối đa 700.000 đồng/lần theo Thông tư … (thực hiện từ ngày …)"
+            return
         if start is None and end is None:
             self.flags.append("fee_period_unreadable")
             return
@@ -436,7 +466,22 @@ def time_label(description: str, value: float | None) -> str:
     first = _FIRST_CLAUSE.match(description)
     if first and not _NOT_A_LABEL.match(first.group("label").strip()):
         return _clean_label(first.group("label"))
-    return ""
+    case = _CASE_CLAUSE.search(re.split(r"(?<=[^\d])[.;:]\s|\n", description, maxsplit=1)[0])
+    return _clean_label("Trường hợp " + case.group("label")) if case else _step_after_time(description, pattern)
+
+
+# "(1) Trường hợp tổ chức, cá nhân đề nghị gia hạn giấy phép … nhóm II": the whole case, commas included.
+_CASE_CLAUSE = re.compile(r"(?:(?:đối\s+)?với\s+)?(?:các\s+)?trường\s+hợp\s+(?P<label>[^.;:\n]{3,150})", re.IGNORECASE)
+
+
+def _step_after_time(description: str, time: re.Pattern[str]) -> str:
+    """What the time is for, after it in its sentence: "… 01 ngày làm việc kể từ … đối với các phương tiện thương
+    mại", or the next clause ("… 02 ngày làm việc kể từ khi nhận đơn, Công an cấp huyện gửi văn bản …")."""
+    m = time.search(description)
+    rest = description[m.end() :] if m else ""
+    target = re.match(r"[^.;\n]*?\b(?P<label>đối\s+với\s+[^.;:\n]{3,120})", rest, re.IGNORECASE)
+    after = target or re.match(r"[^.;\n]*?,\s*(?P<label>[^.;\n]{3,160})", rest)
+    return _clean_label(after.group("label")) if after else ""
 
 
 _CASE_PHRASE = re.compile(r"(?:(?:đối\s+)?với\s+)?(?:các\s+)?trường\s+hợp\s+(?P<label>[^.;\n]{3,120}?)(?=[.;,\n]|$)",

@@ -258,11 +258,16 @@ def test_copy_counts_glued_to_form_numbers_and_years_are_given_back():
     assert "copies_glued_digits" not in flags
 
 
-def test_ambiguous_glued_counts_are_flagged_not_guessed():
-    flags: list[str] = []
-    docs = parse_documents("--" + DOCS + "Bản sao có chứng thực 21 bản chính", flags)
-    assert docs[0].copies == "21 bản chính"
-    assert "copies_glued_digits" in flags
+def test_counts_in_the_copies_cell_are_below_ten_so_other_digits_end_the_name():
+    docs = parse_documents("--" + DOCS + "Văn bản theo Nghị định 1161 bản chính"
+                           "Bản dịch theo pháp luật Việt Nam 21 bản chính,1 bản sao"
+                           "Mẫu số 03-QĐ6131 bản chínhG19-KQ0061781 bản chính", [])
+    assert [(d.name, d.copies) for d in docs] == [
+        ("Văn bản theo Nghị định 116", "1 bản chính"),
+        ("Bản dịch theo pháp luật Việt Nam 2", "1 bản chính, 1 bản sao"),
+        ("Mẫu số 03-QĐ613", "1 bản chính"),
+        ("G19-KQ006178", "1 bản chính"),
+    ]
 
 
 def test_document_names_keep_their_first_sentence_without_enumerators():
@@ -344,3 +349,94 @@ def test_per_page_fee_with_a_maximum_and_a_foreign_currency_row():
         (FEE_AMOUNT, 1500, "Từ trang thứ 4 trở lên", "trang", 150000),
         (FEE_TEXT, None, "Tại cơ quan ở nước ngoài: 12 USD/bản", "", None),
     ]
+
+
+def test_a_count_written_inside_a_name_does_not_split_the_row():
+    text = ("--" + DOCS + "Hợp đồng bảo đảm (01 bản chính hoặc 01 bản sao có chứng thực) (khoản 2 Điều 27)."
+            "0 bản chính,1 bản sao"
+            "Giấy phép xuất khẩu: 01 bản chính nếu xuất khẩu một lần hoặc 01 bản chụp nếu nhiều lần"
+            "1 bản chính,1 bản sao"
+            "Tờ khai hải quan: 02 bản chính1 bản chính")
+    docs = parse_documents(text, [])
+    assert [(d.name, d.copies) for d in docs] == [
+        ("Hợp đồng bảo đảm (01 bản chính hoặc 01 bản sao có chứng thực) (khoản 2 Điều 27).", "1 bản sao"),
+        ("Giấy phép xuất khẩu: 01 bản chính nếu xuất khẩu một lần hoặc 01 bản chụp nếu nhiều lần",
+         "1 bản chính, 1 bản sao"),
+        ("Tờ khai hải quan: 02 bản chính", "1 bản chính"),
+    ]
+    rest = parse_documents("--" + DOCS + "Bản sao Điều lệ.1 bản chính\tĐiều lệ của tổ chức;1 bản chính.Đơn đề nghị"
+                           "1 bản chính,Bản chính Giấy phép0 bản chính,1 bản sao(iii). Cam kết thực hiện1 bản chính", [])
+    assert [d.name for d in rest] == ["Bản sao Điều lệ.", "Điều lệ của tổ chức", "Đơn đề nghị", "Bản chính Giấy phép",
+                                      "Cam kết thực hiện"]
+
+
+def test_a_description_before_a_table_is_not_a_case():
+    text = ("Phiếu được tạo lập khi trích xuất thông tin để công dân kiểm tra và ký xác nhận." + DOCS
+            + "Phiếu thu nhận thông tin (Mẫu CC01)1 bản chính"
+            "Phiếu đề nghị (Mẫu DC02). Phiếu này là biểu mẫu điện tử, công dân kê khai khi nộp trực tuyến"
+            + DOCS + "Phiếu đề nghị (Mẫu DC02)1 bản chính"
+            "Trường hợp công dân chưa có thông tin thì hồ sơ còn có:" + DOCS + "Giấy tờ pháp lý1 bản chính"
+            "Bao gồm" + DOCS + "Phiếu thu thập thông tin (Mẫu DC01)1 bản chính")
+    docs = parse_documents(text, [])
+    assert [(d.form_code or d.name, d.case_name) for d in docs] == [
+        ("CC01", ""),
+        ("DC02", ""),
+        ("Giấy tờ pháp lý", "Trường hợp công dân chưa có thông tin thì hồ sơ còn có"),
+        ("DC01", "Trường hợp công dân chưa có thông tin thì hồ sơ còn có"),
+    ]
+
+
+def test_a_list_in_one_cell_is_not_cut_at_its_first_semicolon():
+    docs = parse_documents("--" + DOCS + "Giấy tờ tùy thân là một trong những loại giấy tờ sau: Giấy chứng minh nhân dân; "
+                           "Thẻ căn cước; Hộ chiếu. Bản sao không cần chứng thực.1 bản chính", [])
+    assert docs[0].name == ("Giấy tờ tùy thân là một trong những loại giấy tờ sau: Giấy chứng minh nhân dân; "
+                            "Thẻ căn cước; Hộ chiếu")
+
+
+def test_the_glued_form_file_column_leaves_the_name_whole():
+    docs = parse_documents(
+        "--" + DOCS + "Đơn đề nghị theo Mẫu số 01.NT Phụ lục I ban hành kèm theo Nghị định số 41/2026/NĐ-CPMau01.docx"
+        "1 bản chính"
+        "Tờ khai theo Mẫu 57 Phụ lục III kèm theo Nghị định số 23/2026/NĐ-CPMau57.docx1 bản chính"
+        "Đơn đề nghị theo mẫu quy địnhvăn bản đề nghị.docx1 bản chính"
+        "Phiếu thu nhận (Mẫu CC01 ban hành kèm theo Thông tư số 17/2024/TT-BCA)Mẫu CC01 Phiếu thu nhận.doc1 bản chính",
+        [])
+    assert [(d.name, d.form_code) for d in docs] == [
+        ("Đơn đề nghị theo Mẫu số 01.NT Phụ lục I ban hành kèm theo Nghị định số 41/2026/NĐ-CP", ""),
+        ("Tờ khai theo Mẫu 57 Phụ lục III kèm theo Nghị định số 23/2026/NĐ-CP", ""),
+        ("Đơn đề nghị theo mẫu quy địnhvăn bản đề nghị", ""),
+        ("Phiếu thu nhận (Mẫu CC01 ban hành kèm theo Thông tư số 17/2024/TT-BCA)", "CC01"),
+    ]
+
+
+def test_sub_headings_of_two_tables_keep_each_table_s_documents():
+    text = ("* Hồ sơ xe cơ giới:" + DOCS + "- Giấy tờ phải nộp:0 bản chínhVăn bản đề nghị theo mẫu1 bản chính"
+            "* Hồ sơ xe máy chuyên dùng:" + DOCS + "- Giấy tờ phải nộp:0 bản chínhVăn bản đề nghị theo mẫu1 bản chính")
+    docs = parse_documents(text, [])
+    assert [(d.case_name, d.name) for d in docs] == [
+        ("Hồ sơ xe cơ giới – Giấy tờ phải nộp", "Văn bản đề nghị theo mẫu"),
+        ("Hồ sơ xe máy chuyên dùng – Giấy tờ phải nộp", "Văn bản đề nghị theo mẫu"),
+    ]
+
+
+def test_a_fee_cell_under_a_thousand_dong_is_not_stated():
+    flags: list[str] = []
+    rows = parse_channels(
+        HEAD + "Trực tuyến7 Ngày làm việc150 VNĐ(150.000 đồng/lần/thẻ.)"
+        "Trực tiếp5 Ngày làm việc145 VNĐ(Thẻ tạm trú có thời hạn không quá 02 năm: 145 USD/thẻ.)Nộp tại trụ sở."
+        "Dịch vụ bưu chính7 Ngày1 Việt Nam Đồng", flags)
+    assert [(r.fee_kind, r.fee_amount, r.fee_text) for r in rows] == [
+        (FEE_AMOUNT, 150000, ""),
+        (FEE_TEXT, None, "Thẻ tạm trú có thời hạn không quá 02 năm: 145 USD/thẻ"),
+        (FEE_UNSPECIFIED, None, ""),
+    ]
+    assert "fee_implausible_amount" in flags
+    glued = parse_channels(HEAD + "Trực tuyến120 VNĐ(20.000Đ/tờ khai)Trực tiếp15 Ngày20 VNĐ(20.000 vnđ /tờ khai)", [])
+    assert [(r.fee_amount, r.fee_unit) for r in glued] == [(20000, "tờ khai"), (20000, "tờ khai")]
+
+
+def test_us_dollar_fees_in_a_free_cell_note_are_kept():
+    rows = parse_channels(HEAD + "Trực tiếp5 Ngày làm việcMiễn phí(Lệ phí cấp mới 200 USD/lần; lệ phí cấp lại hoặc gia hạn "
+                                 "100 USD/lần.)", [])
+    assert [(r.fee_kind, r.fee_text) for r in rows] == [
+        (FEE_TEXT, "Lệ phí cấp mới 200 USD/lần"), (FEE_TEXT, "Lệ phí cấp lại hoặc gia hạn 100 USD/lần")]

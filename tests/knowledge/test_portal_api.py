@@ -120,3 +120,17 @@ def test_several_times_of_a_channel_are_labelled_and_a_missing_time_comes_from_t
         (CHANNEL_IN_PERSON, 3, "Trường hợp hồ sơ có từ 05 giấy tờ trở lên"),
         (CHANNEL_ONLINE, 5, ""),
     ]
+
+
+def test_long_fee_descriptions_still_label_their_amounts():
+    long_a = ("Phí cấp lại Giấy chứng nhận quyền tác giả, áp dụng đối với các loại hình tác phẩm dưới đây: a) Tác phẩm "
+              "văn học, khoa học, sách giáo khoa, giáo trình và tác phẩm khác được thể hiện dưới dạng chữ viết")
+    long_b = ("Phí cấp lại Giấy chứng nhận quyền tác giả, áp dụng đối với các loại hình tác phẩm dưới đây: a) Tác phẩm "
+              "kiến trúc; b) Bản họa đồ, sơ đồ, bản đồ, bản vẽ liên quan đến địa hình, công trình khoa học.")
+    methods = [{
+        "submissionMethod": "ONLINE", "processingTime": 20, "processingTimeUnit": "WORKING_DAY",
+        "fees": [{"type": "FEE", "value": 50000, "currencyName": "Việt Nam Đồng", "description": long_a},
+                 {"type": "FEE", "value": 150000, "currencyName": "Việt Nam Đồng", "description": long_b}],
+    }]
+    rows = parse_portal_record(_record(executionMethods=methods)).channels
+    assert [(r.fee_amount, r.fee_text) for r in rows] == [(50000, long_a), (150000, long_b)]

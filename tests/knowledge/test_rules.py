@@ -119,3 +119,50 @@ def test_legal_names():
     assert legal_name("9/2031/TT-BXX") == "Thông tư 9/2031/TT-BXX"
     assert legal_name("3/2031/NĐ-CP") == "Nghị định 3/2031/NĐ-CP"
     assert legal_name("4321/QĐ-BXX") == "Quyết định 4321/QĐ-BXX"
+
+
+def test_a_time_is_labelled_with_its_case_or_step_when_the_row_says_so():
+    assert time_label("(1) Trường hợp tổ chức, cá nhân đề nghị gia hạn giấy phép nhóm II; giấy phép nhóm III:\n"
+                      "* Cách thực hiện: Nộp hồ sơ.", 34) == "Trường hợp tổ chức, cá nhân đề nghị gia hạn giấy phép nhóm II"
+    assert time_label("Trong thời hạn 01 ngày làm việc kể từ ngày nhận đủ hồ sơ hợp lệ theo quy định đối với các "
+                      "phương tiện thương mại.", 1) == "Các phương tiện thương mại"
+    assert time_label("+ Trong thời hạn 02 ngày làm việc kể từ khi nhận đơn trình báo, Công an cấp huyện gửi văn bản "
+                      "cho Cục Quản lý xuất nhập cảnh.", 2) == "Công an cấp huyện gửi văn bản cho Cục Quản lý xuất nhập cảnh"
+
+
+def test_a_restated_amount_gives_its_unit():
+    cell = FeeItem(FEE_AMOUNT, 400000)
+    items = read_fee_note("Lệ phí : 400.000 Đồng (Mức thu lệ phí: 400.000đ/trường hợp. Miễn lệ phí …)", online=False,
+                          cell=cell)
+    assert [(i.amount, i.unit) for i in items] == [(400000, "trường hợp")]
+    items = read_fee_note("Phí : 50.000 Đồng - 50.000đ/tem “AB” (Thông tư số 25/2021/TT-BTC)", online=False,
+                          cell=FeeItem(FEE_AMOUNT, 50000))
+    assert [(i.amount, i.unit) for i in items] == [(50000, "tem “AB”")]
+
+
+def test_a_malformed_zero_is_not_a_free_rate():
+    items = read_fee_note("0.000đ/giấy thông hành (Thông tư số 25/2021/TT-BTC)", online=True,
+                          cell=FeeItem(FEE_AMOUNT, 50000))
+    assert [(i.kind, i.amount) for i in items] == [(FEE_AMOUNT, 50000)]
+
+
+def test_a_maximum_is_kept_when_its_sentence_cites_a_dated_rule():
+    items = read_fee_note("Nộp 150.000 đồng + (số tấn thủy sản x 15.000 đồng/tấn); Tối đa 700.000 đồng/lần theo Thông tư "
+                          "số 118/2018/TT-BTC ngày 28/11/2018 (thực hiện từ ngày 15/01/2019)", online=False)
+    assert {(i.amount, i.fee_max) for i in items} == {(150000, 700000), (15000, 700000)}
+
+
+def test_amounts_with_the_unit_before_the_currency():
+    items = read_fee_note("Phí: 15000000/loại Đồng (Bổ sung năng định)  Phí: 6000000/chiếc Đồng (Gia hạn)", online=False)
+    assert [(i.amount, i.unit) for i in items] == [(15000000, "loại"), (6000000, "chiếc")]
+
+
+def test_the_words_of_the_amount_before_are_not_a_label():
+    items = read_fee_note("Phí: 400000 Đồng (- Sát hạch bổ sung năng định giấy phép)  Phí: 600000 Đồng (Sát hạch cấp "
+                          "giấy phép lần đầu)", online=False)
+    assert [(i.amount, i.label) for i in items] == [(400000, "Sát hạch bổ sung năng định giấy phép"),
+                                                   (600000, "Sát hạch cấp giấy phép lần đầu")]
+    items = read_fee_note("Phí: 15000000/loại Đồng (Bổ sung loại hình (ETOPS, CAT II)) Phí: 18000000/loại Đồng (Gia hạn)",
+                          online=False)
+    assert [(i.amount, i.label) for i in items] == [(15000000, "Bổ sung loại hình (ETOPS, CAT II)"),
+                                                   (18000000, "Gia hạn")]

@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.db import reset_engine, upgrade_to_head
+from bot.knowledge.catalogue import ParsedDocument, ParsedProcedure
 from bot.knowledge.importer import read_codes, read_records
 from bot.knowledge.models import (
     CHANGE_ADDED,
@@ -260,3 +261,23 @@ def test_committed_seed_matches_the_generator(seed_files):
 def test_province_list_is_gzipped_json_lines():
     with gzip.open(shared_file(PROVINCE_FILE), "rt", encoding="utf-8") as fh:
         assert set(json.loads(fh.readline())) >= {"portal_id", "code", "name", "usage_weight", "type"}
+
+
+def test_documents_that_differ_after_the_length_cut_or_come_back_in_a_later_case_are_kept():
+    common = "Bản sao có chứng thực hoặc bản sao kèm bản chính để đối chiếu hoặc bản sao điện tử được cấp từ sổ gốc " * 2
+    docs = [
+        ParsedDocument(common + "Giấy chứng nhận đăng ký", "Trường hợp 1", copies="1 bản sao"),
+        ParsedDocument(common + "Giấy chứng nhận phân cấp tàu biển", "Trường hợp 1", copies="1 bản sao"),
+        ParsedDocument(common + "Giấy chứng nhận phân cấp tàu biển", "Trường hợp 1", copies="1 bản sao"),
+        ParsedDocument("Văn bản đề nghị", "Trường hợp 2 – Giấy tờ phải nộp", copies="1 bản chính"),
+        ParsedDocument("Ảnh chụp xe", "Trường hợp 2 – Giấy tờ phải xuất trình", copies="1 bản chính"),
+        ParsedDocument("Văn bản đề nghị", "Trường hợp 2 – Giấy tờ phải nộp", copies="1 bản chính"),
+    ]
+    entry = _build_seed_module().seed_entry(ParsedProcedure(code="9.000009", name="Thử", documents=docs))
+    assert [(d["case"], d["name"][:16]) for d in entry["documents"]] == [
+        ("Trường hợp 1", "Bản sao có chứng"),
+        ("Trường hợp 1", "Bản sao có chứng"),
+        ("Trường hợp 2 – Giấy tờ phải nộp", "Văn bản đề nghị"),
+        ("Trường hợp 2 – Giấy tờ phải xuất trình", "Ảnh chụp xe"),
+        ("Trường hợp 2 – Giấy tờ phải nộp", "Văn bản đề nghị"),
+    ]

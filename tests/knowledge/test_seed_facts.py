@@ -149,3 +149,9 @@ def test_several_channels_of_a_procedure_never_lose_their_time_labels_when_known
     # Measured 2026-12-01: 21 of 75 records with several times per channel have no label at all; the
     # answer then says "tùy trường hợp; xem trang nguồn" (docs/benchmarks.md).
     assert len(missing) <= 25, sorted(missing)
+
+
+def test_document_descriptions_are_not_shown_as_cases(seed):
+    docs = seed["2.000200"].documents
+    assert {d.form_code for d in docs if not d.case_name} >= {"CC01", "DC02"}
+    assert not any(d.case_name.startswith(("Phiếu được tạo lập", "Phiếu đề nghị")) for d in docs)
