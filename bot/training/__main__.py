@@ -125,9 +125,11 @@ def train(args: argparse.Namespace, tail: runner.LogTail) -> int:
                             finished_at=runner.utcnow())
             return EXIT_FAILED
         recorder.update(**_outcome_values(result), finished_at=runner.utcnow())
-    logger.info("Result: %s", result.reason)
+    # Printed, not logged: loading a Rasa model in-process raises the root logger's level, and the
+    # outcome is what the trainer (and `make train`'s caller) must always see.
+    print(f"Result: {result.outcome}: {result.reason}", flush=True)
     if result.report_dir:
-        logger.info("Report: %s", result.report_dir / "report.md")
+        print(f"Report: {result.report_dir / 'report.md'}", flush=True)
     return EXIT_PROMOTED if result.promoted else EXIT_REFUSED
 
 

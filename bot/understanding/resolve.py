@@ -60,6 +60,25 @@ def offered(groups: Sequence[GroupScore], thresholds: Thresholds) -> list[GroupS
     return [g for g in groups[:MAX_CHOICES] if g.score >= groups[0].score - thresholds.choice_gap]
 
 
+_COL = {name: i for i, name in enumerate(FEATURES)}
+# A labelled phrasing this long, contained whole and in order in the question, is the question.
+LABELLED_MIN_WORDS = 5
+
+
+def _says_a_labelled_question(best_row: np.ndarray | None, second_row: np.ndarray | None) -> bool:
+    """The question contains, whole and in order, a labelled question of the best candidate and of no
+    other: labels are answers a trainer has already given, so the trainer's fix takes effect on the
+    question they labelled even before the calibrator has seen anything like it."""
+
+    def full_example(row: np.ndarray | None) -> bool:
+        return row is not None and bool(
+            row[_COL["form_example"]] == 1.0 and row[_COL["name_cov"]] >= 0.999 and row[_COL["order"]] >= 0.999
+            and row[_COL["form_len"]] >= LABELLED_MIN_WORDS
+        )
+
+    return full_example(best_row) and not full_example(second_row)
+
+
 def heuristic_scores(rows: np.ndarray) -> np.ndarray:
     """Retrieval's own opinion, without the learned ranker (used for the ablation and as a fallback)."""
     col = {name: i for i, name in enumerate(FEATURES)}
@@ -117,7 +136,7 @@ def resolve(index: ProcedureIndex, ranker: Ranker | None, query: Query, context:
         second = groups[1].score if len(groups) > 1 else 0.0
         confidence = float(groups[0].score) * min(1.0, 2.0 * (groups[0].score - second) + 0.5)
     choice = ranker.choice_confidence([g.score for g in groups], best_row, second_row) if ranker else confidence
-    if confidence >= thresholds.answer:
+    if confidence >= thresholds.answer or _says_a_labelled_question(best_row, second_row):
         decision = ANSWER
     elif choice >= thresholds.clarify:
         decision = CLARIFY

@@ -209,7 +209,7 @@ async def test_summary_shows_what_was_entered() -> None:
     assert "Nguyễn Văn An" in texts(d)[0] and "0905123456" in texts(d)[0]
 
 
-async def test_start_clears_a_previous_petition() -> None:
+async def test_start_clears_a_previous_petition(kb: Path) -> None:
     events = await ActionStartPetition().run(CollectingDispatcher(), tracker("", slots=FILLED), DOMAIN)
     assert SlotSet("petition_contact", None) in events and SlotSet("petition_tracking_code", None) in events
 

@@ -98,9 +98,9 @@ def test_a_labelled_question_and_its_paraphrase_are_answered_after_make_train(lo
     done = subprocess.run(["make", "-o", "setup", "train"], cwd=clone, env=env, capture_output=True, text=True,
                           timeout=1800)
     assert done.returncode == 0, done.stdout[-4000:] + done.stderr[-2000:]
-    assert "promoted" in done.stdout + done.stderr
+    assert "promoted" in done.stdout + done.stderr, done.stderr[-6000:]
 
     for text in (QUESTION, PARAPHRASE):
         reply = loop_stack.reply_text(text, sender=f"loop-after-{abs(hash(text))}")
-        assert _codes(reply) and _codes(reply) <= {CODE, "1.116788"}, reply
+        assert _codes(reply) and _codes(reply) <= {CODE, "1.116788"}, f"{text} -> {reply}"
         assert "Giấy tờ" in reply or "giấy tờ" in reply, reply
