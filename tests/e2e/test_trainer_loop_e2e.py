@@ -94,7 +94,7 @@ def test_a_labelled_question_and_its_paraphrase_are_answered_after_make_train(lo
     clone = fresh_clone(tmp_path / "clone")
     env = {k: v for k, v in os.environ.items() if not k.startswith(("RASA_", "TRAIN_CONFIG", "PYTHONPATH"))}
     env.update(DATABASE_URL=loop_stack.database_url, TRAIN_CONFIG="tests/training/config-ci.yml",
-               RASA_URL=loop_stack.rasa_url, RANKER_GENERATED_PER_PROCEDURE="0")
+               RASA_URL=loop_stack.rasa_url, RANKER_GENERATED_PER_PROCEDURE="1")  # as trainers run it
     done = subprocess.run(["make", "-o", "setup", "train"], cwd=clone, env=env, capture_output=True, text=True,
                           timeout=1800)
     assert done.returncode == 0, done.stdout[-4000:] + done.stderr[-2000:]
