@@ -50,7 +50,6 @@ class Resolution:
         return offered(self.groups, thresholds)
 
 
-_AGE = FEATURES.index("age")
 
 
 def offered(groups: Sequence[GroupScore], thresholds: Thresholds) -> list[GroupScore]:
@@ -81,8 +80,8 @@ def _says_a_labelled_question(best_row: np.ndarray | None, second_row: np.ndarra
 
 def heuristic_scores(rows: np.ndarray) -> np.ndarray:
     """Retrieval's own opinion, without the learned ranker (used for the ablation and as a fallback)."""
-    col = {name: i for i, name in enumerate(FEATURES)}
-    return 0.5 * rows[:, col["bm25_rel"]] * rows[:, col["name_cov"]] + 0.5 * rows[:, col["name_cov"]] * rows[:, col["q_cov"]]
+    return (0.5 * rows[:, _COL["bm25_rel"]] * rows[:, _COL["name_cov"]]
+            + 0.5 * rows[:, _COL["name_cov"]] * rows[:, _COL["q_cov"]])
 
 
 def score_candidates(
@@ -95,7 +94,7 @@ def score_candidates(
     scores = ranker.score(rows) if ranker is not None else heuristic_scores(rows)
     # A procedure whose name excludes the age the citizen states ("dưới 14 tuổi" for a 16-year-old)
     # is never the answer, whatever else matches.
-    contradicts = rows[:, _AGE] < 0 if rows.shape[0] else np.zeros(0, dtype=bool)
+    contradicts = rows[:, _COL["age"]] < 0 if rows.shape[0] else np.zeros(0, dtype=bool)
     if contradicts.any() and not contradicts.all():
         scores = np.where(contradicts, scores.min() - 10.0, scores).astype(np.float32)
     return retrieved, rows, scores
