@@ -9,6 +9,8 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -76,6 +78,21 @@ def _wait(url: str, proc: subprocess.Popen, timeout: float, log: Path) -> None:
             pass
         time.sleep(1)
     raise RuntimeError(f"{url} not ready after {timeout}s:\n{log.read_text(errors='replace')[-4000:]}")
+
+
+@contextmanager
+def web_server(env: dict[str, str], port: int, log: Path) -> Iterator[str]:
+    """bot.web (widget + admin) on loopback with the given environment; yields its base URL."""
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "bot.web"], cwd=ROOT, stdout=log.open("w"), stderr=subprocess.STDOUT,
+        env={**env, "WEB_HOST": "127.0.0.1", "WEB_PORT": str(port)},
+    )
+    try:
+        _wait(f"http://127.0.0.1:{port}/healthz", proc, 60, log)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
 
 
 @dataclass

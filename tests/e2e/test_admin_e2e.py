@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from tests.admin.admin_helpers import admin_change_fee
-from tests.e2e.stack import ROOT, _wait
+from tests.e2e.stack import ROOT
+from tests.e2e.stack import web_server as serve_web
 
 CHROMIUM = Path("/usr/bin/chromium")
 pytestmark = [
@@ -28,18 +29,9 @@ def web_server(stack, tmp_path_factory) -> Iterator[str]:
         [sys.executable, "-m", "bot.admin.cli", "create-user", "canbo", "--role", "staff", "--password-stdin"],
         input=PASSWORD + "\n", text=True, cwd=ROOT, env=stack.env, check=True,
     )
-    port = stack.web_port
     log = tmp_path_factory.mktemp("web") / "web.log"
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "bot.web"], cwd=ROOT, stdout=log.open("w"), stderr=subprocess.STDOUT,
-        env={**stack.env, "WEB_HOST": "127.0.0.1", "WEB_PORT": str(port), "WIDGET_RASA_URL": stack.rasa_url},
-    )
-    try:
-        _wait(f"http://127.0.0.1:{port}/healthz", proc, 60, log)
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        proc.terminate()
-        proc.wait(timeout=20)
+    with serve_web({**stack.env, "WIDGET_RASA_URL": stack.rasa_url}, stack.web_port, log) as url:
+        yield url
 
 
 def test_fee_edited_in_the_admin_is_what_the_bot_answers(stack, web_server):

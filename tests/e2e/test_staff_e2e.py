@@ -27,7 +27,8 @@ import pytest
 from aiohttp import web
 
 from tests.channels.channel_fakes import FakeBotApi, serve
-from tests.e2e.stack import ROOT, _wait
+from tests.e2e.stack import ROOT
+from tests.e2e.stack import web_server as serve_web
 
 CHROMIUM = Path("/usr/bin/chromium")
 pytestmark = [
@@ -80,19 +81,11 @@ def web_server(stack, bot_api, tmp_path_factory) -> Iterator[str]:  # type: igno
         [sys.executable, "-m", "bot.admin.cli", "create-user", USER, "--role", "staff", "--password-stdin"],
         input=PASSWORD + "\n", text=True, cwd=ROOT, env=stack.env, check=True,
     )
-    port = stack.web_port
     log = tmp_path_factory.mktemp("staffweb") / "web.log"
-    env = {**stack.env, "WEB_HOST": "127.0.0.1", "WEB_PORT": str(port), "WIDGET_RASA_URL": stack.rasa_url,
-           "TELEGRAM_BOT_TOKEN": FakeBotApi.TOKEN, "TELEGRAM_API_BASE_URL": bot_api.base_url,
-           "PETITION_NOTICE_INTERVAL": "600"}
-    proc = subprocess.Popen([sys.executable, "-m", "bot.web"], cwd=ROOT, stdout=log.open("w"),
-                            stderr=subprocess.STDOUT, env=env)
-    try:
-        _wait(f"http://127.0.0.1:{port}/healthz", proc, 60, log)
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        proc.terminate()
-        proc.wait(timeout=20)
+    env = {**stack.env, "WIDGET_RASA_URL": stack.rasa_url, "TELEGRAM_BOT_TOKEN": FakeBotApi.TOKEN,
+           "TELEGRAM_API_BASE_URL": bot_api.base_url, "PETITION_NOTICE_INTERVAL": "600"}
+    with serve_web(env, stack.web_port, log) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

@@ -22,7 +22,7 @@ from sqlalchemy import select
 from bot import db
 from bot.analytics.models import UnansweredQuestion
 from tests.admin.admin_helpers import csrf_from
-from tests.e2e.stack import ROOT, Stack, _wait, free_port, start_stack
+from tests.e2e.stack import ROOT, Stack, free_port, start_stack, web_server
 from tests.training.test_make_train_e2e import fresh_clone
 
 pytestmark = pytest.mark.e2e
@@ -47,18 +47,9 @@ def admin_url(loop_stack: Stack, tmp_path_factory: pytest.TempPathFactory) -> It
         [str(ROOT / ".venv" / "bin" / "python"), "-m", "bot.admin.cli", "create-user", "huanluyen", "--role", "trainer",
          "--password-stdin"], input=PASSWORD + "\n", text=True, cwd=ROOT, env=loop_stack.env, check=True,
     )
-    port = free_port()
     log = tmp_path_factory.mktemp("loop-web") / "web.log"
-    proc = subprocess.Popen(
-        [str(ROOT / ".venv" / "bin" / "python"), "-m", "bot.web"], cwd=ROOT, stdout=log.open("w"),
-        stderr=subprocess.STDOUT, env={**loop_stack.env, "WEB_HOST": "127.0.0.1", "WEB_PORT": str(port)},
-    )
-    try:
-        _wait(f"http://127.0.0.1:{port}/healthz", proc, 60, log)
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        proc.terminate()
-        proc.wait(timeout=20)
+    with web_server(loop_stack.env, free_port(), log) as url:
+        yield url
 
 
 def _codes(reply: str) -> set[str]:
